@@ -1,0 +1,63 @@
+//! sRGB ↔ linear light. Ink absorbs light, so it is applied to linear values; photos and
+//! canvases store sRGB bytes.
+
+use std::sync::OnceLock;
+
+/// Output table resolution: fine enough that the round trip of every byte is exact.
+const ENCODE_STEPS: usize = 4096;
+
+struct Tables {
+    decode: [f32; 256],
+    encode: Vec<u8>,
+}
+
+fn tables() -> &'static Tables {
+    static TABLES: OnceLock<Tables> = OnceLock::new();
+    TABLES.get_or_init(|| {
+        let mut decode = [0.0; 256];
+        for (byte, value) in decode.iter_mut().enumerate() {
+            *value = srgb_to_linear(byte as f32 / 255.0);
+        }
+        let encode = (0..=ENCODE_STEPS)
+            .map(|i| (linear_to_srgb(i as f32 / ENCODE_STEPS as f32) * 255.0).round() as u8)
+            .collect();
+        Tables { decode, encode }
+    })
+}
+
+fn srgb_to_linear(v: f32) -> f32 {
+    if v <= 0.04045 { v / 12.92 } else { ((v + 0.055) / 1.055).powf(2.4) }
+}
+
+fn linear_to_srgb(v: f32) -> f32 {
+    if v <= 0.003_130_8 { v * 12.92 } else { 1.055 * v.powf(1.0 / 2.4) - 0.055 }
+}
+
+/// Linear light in [0, 1] of an sRGB byte.
+pub fn decode(byte: u8) -> f32 {
+    tables().decode[byte as usize]
+}
+
+/// The sRGB byte nearest to a linear value (clamped to [0, 1]).
+pub fn encode(linear: f32) -> u8 {
+    let tables = tables();
+    let i = (linear.clamp(0.0, 1.0) * ENCODE_STEPS as f32 + 0.5) as usize;
+    tables.encode[i.min(ENCODE_STEPS)]
+}
+
+/// Relative luminance (Rec. 709) of an sRGB pixel, in linear light.
+pub fn luminance(rgb: [u8; 3]) -> f32 {
+    0.2126 * decode(rgb[0]) + 0.7152 * decode(rgb[1]) + 0.0722 * decode(rgb[2])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_byte_survives_the_round_trip() {
+        for byte in 0..=255u8 {
+            assert_eq!(encode(decode(byte)), byte);
+        }
+    }
+}

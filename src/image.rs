@@ -1,0 +1,91 @@
+//! Plain pixel containers shared by every stage: the photo, and per-pixel weights over it.
+
+use crate::error::PreviewError;
+
+/// An 8-bit sRGB image with straight alpha, rows top to bottom: the layout of a canvas `ImageData`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RgbaImage {
+    pub width: u32,
+    pub height: u32,
+    pub pixels: Vec<u8>,
+}
+
+impl RgbaImage {
+    /// Wraps `pixels` (4 bytes per pixel) after checking they fit `width` × `height`.
+    pub fn new(width: u32, height: u32, pixels: Vec<u8>) -> Result<Self, PreviewError> {
+        if width == 0 || height == 0 {
+            return Err(PreviewError::EmptyImage);
+        }
+        let expected = width as usize * height as usize * 4;
+        if pixels.len() != expected {
+            return Err(PreviewError::PixelCount { expected, actual: pixels.len() });
+        }
+        Ok(Self { width, height, pixels })
+    }
+
+    /// An image of one colour.
+    pub fn filled(width: u32, height: u32, rgba: [u8; 4]) -> Self {
+        let pixels = rgba.iter().copied().cycle().take(width as usize * height as usize * 4).collect();
+        Self { width, height, pixels }
+    }
+
+    pub fn pixel_count(&self) -> usize {
+        self.width as usize * self.height as usize
+    }
+
+    pub fn pixel(&self, x: u32, y: u32) -> [u8; 4] {
+        let i = (y as usize * self.width as usize + x as usize) * 4;
+        [self.pixels[i], self.pixels[i + 1], self.pixels[i + 2], self.pixels[i + 3]]
+    }
+
+    pub fn set_pixel(&mut self, x: u32, y: u32, rgba: [u8; 4]) {
+        let i = (y as usize * self.width as usize + x as usize) * 4;
+        self.pixels[i..i + 4].copy_from_slice(&rgba);
+    }
+}
+
+/// A weight in [0, 1] for every pixel of an image (1 = fully inside).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Mask {
+    pub width: u32,
+    pub height: u32,
+    pub values: Vec<f32>,
+}
+
+impl Mask {
+    pub fn empty(width: u32, height: u32) -> Self {
+        Self { width, height, values: vec![0.0; width as usize * height as usize] }
+    }
+
+    /// A mask from a predicate on pixel centres.
+    pub fn from_fn(width: u32, height: u32, mut inside: impl FnMut(u32, u32) -> f32) -> Self {
+        let mut values = Vec::with_capacity(width as usize * height as usize);
+        for y in 0..height {
+            for x in 0..width {
+                values.push(inside(x, y).clamp(0.0, 1.0));
+            }
+        }
+        Self { width, height, values }
+    }
+
+    pub fn get(&self, x: u32, y: u32) -> f32 {
+        self.values[y as usize * self.width as usize + x as usize]
+    }
+
+    /// Weight at a sub-pixel position (nearest pixel; 0 outside the image).
+    pub fn at(&self, x: f32, y: f32) -> f32 {
+        if x < 0.0 || y < 0.0 {
+            return 0.0;
+        }
+        let (xi, yi) = (x as u32, y as u32);
+        if xi >= self.width || yi >= self.height {
+            return 0.0;
+        }
+        self.get(xi, yi)
+    }
+
+    /// Sum of weights: the area in pixels.
+    pub fn area(&self) -> f32 {
+        self.values.iter().sum()
+    }
+}

@@ -1,0 +1,274 @@
+//! The treatment area: a starting area plus painted and erased strokes, faded at its edge.
+//!
+//! The fade lies inside the painted outline, so no impression ever lands outside what the
+//! visitor marked: the weight is 0 on and beyond the outline and rises to 1 over `softness` mm.
+
+use crate::image::Mask;
+use crate::scale::Scale;
+use crate::settings::{Area, Stroke, Tool};
+
+/// Fraction of the brush radius over which a stroke's edge fades (the brush is soft).
+const BRUSH_FALLOFF: f32 = 0.3;
+
+/// Weight per pixel of `area` over a `width` × `height` image.
+pub fn area_weights(area: &Area, softness_mm: f32, base: Option<&Mask>, scale: Scale, width: u32, height: u32) -> Mask {
+    let mut coverage = match base {
+        Some(mask) => mask.clone(),
+        None => Mask::empty(width, height),
+    };
+    for stroke in &area.strokes {
+        apply_stroke(&mut coverage, stroke);
+    }
+    fade_inside(&mut coverage, scale.px(softness_mm));
+    coverage
+}
+
+/// Remembers the last area so slider changes that leave it alone do not recompute it.
+#[derive(Default)]
+pub struct AreaCache {
+    key: Option<(Area, f32, bool)>,
+    weights: Option<Mask>,
+}
+
+impl AreaCache {
+    pub fn get(&mut self, area: &Area, softness_mm: f32, base: Option<&Mask>, scale: Scale, width: u32, height: u32) -> &Mask {
+        let fresh = self.key.as_ref().is_some_and(|(a, s, b)| a == area && *s == softness_mm && *b == base.is_some());
+        if !fresh || self.weights.is_none() {
+            self.weights = Some(area_weights(area, softness_mm, base, scale, width, height));
+            self.key = Some((area.clone(), softness_mm, base.is_some()));
+        }
+        self.weights.as_ref().expect("just computed")
+    }
+}
+
+/// Brush strength at `distance` px from the stroke's centre line.
+fn brush(distance: f32, radius: f32) -> f32 {
+    let inner = radius * (1.0 - BRUSH_FALLOFF);
+    if distance <= inner {
+        1.0
+    } else if distance >= radius {
+        0.0
+    } else {
+        let t = (radius - distance) / (radius - inner);
+        t * t * (3.0 - 2.0 * t)
+    }
+}
+
+fn apply_stroke(coverage: &mut Mask, stroke: &Stroke) {
+    let (w, h) = (coverage.width as f32, coverage.height as f32);
+    let radius = stroke.radius * w;
+    let points: Vec<(f32, f32)> = stroke.points.iter().map(|p| (p[0] * w, p[1] * h)).collect();
+    let Some(bounds) = PixelRect::around(&points, radius, coverage.width, coverage.height) else {
+        return;
+    };
+    // The stroke's own strength is the max over its segments, so overlapping segments of one
+    // stroke do not build up; strokes then combine with what is already there.
+    let mut strength = vec![0.0f32; bounds.len()];
+    let segments = points.windows(2).map(|s| (s[0], s[1])).chain(if points.len() == 1 { Some((points[0], points[0])) } else { None });
+    for (a, b) in segments {
+        let Some(seg) = PixelRect::around(&[a, b], radius, coverage.width, coverage.height) else {
+            continue;
+        };
+        for y in seg.y0..seg.y1 {
+            for x in seg.x0..seg.x1 {
+                let d = distance_to_segment((x as f32 + 0.5, y as f32 + 0.5), a, b);
+                let s = &mut strength[bounds.index(x, y)];
+                *s = s.max(brush(d, radius));
+            }
+        }
+    }
+    for y in bounds.y0..bounds.y1 {
+        for x in bounds.x0..bounds.x1 {
+            let s = strength[bounds.index(x, y)];
+            let c = &mut coverage.values[y as usize * coverage.width as usize + x as usize];
+            *c = match stroke.tool {
+                Tool::Paint => *c + s * (1.0 - *c),
+                Tool::Erase => *c * (1.0 - s),
+            };
+        }
+    }
+}
+
+fn distance_to_segment(p: (f32, f32), a: (f32, f32), b: (f32, f32)) -> f32 {
+    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+    let len2 = dx * dx + dy * dy;
+    let t = if len2 > 0.0 { (((p.0 - a.0) * dx + (p.1 - a.1) * dy) / len2).clamp(0.0, 1.0) } else { 0.0 };
+    let (cx, cy) = (a.0 + t * dx - p.0, a.1 + t * dy - p.1);
+    (cx * cx + cy * cy).sqrt()
+}
+
+/// A half-open pixel rectangle inside an image.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PixelRect {
+    pub x0: u32,
+    pub y0: u32,
+    pub x1: u32,
+    pub y1: u32,
+}
+
+impl PixelRect {
+    /// Pixels within `margin` of any of `points`, clipped to the image; None when empty.
+    fn around(points: &[(f32, f32)], margin: f32, width: u32, height: u32) -> Option<Self> {
+        let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
+        for &(x, y) in points {
+            x0 = x0.min(x - margin);
+            y0 = y0.min(y - margin);
+            x1 = x1.max(x + margin);
+            y1 = y1.max(y + margin);
+        }
+        let clip = |v: f32, max: u32| v.clamp(0.0, max as f32) as u32;
+        let rect = Self { x0: clip(x0.floor(), width), y0: clip(y0.floor(), height), x1: clip(x1.ceil(), width), y1: clip(y1.ceil(), height) };
+        (rect.x0 < rect.x1 && rect.y0 < rect.y1).then_some(rect)
+    }
+
+    /// The smallest rectangle holding every pixel of `mask` above 0.
+    pub fn of_nonzero(mask: &Mask) -> Option<Self> {
+        let w = mask.width as usize;
+        let (mut x0, mut y0, mut x1, mut y1) = (u32::MAX, u32::MAX, 0, 0);
+        for (y, row) in mask.values.chunks_exact(w).enumerate() {
+            let (Some(first), Some(last)) = (row.iter().position(|&v| v > 0.0), row.iter().rposition(|&v| v > 0.0)) else {
+                continue;
+            };
+            x0 = x0.min(first as u32);
+            x1 = x1.max(last as u32 + 1);
+            y0 = y0.min(y as u32);
+            y1 = y as u32 + 1;
+        }
+        (x0 < x1).then_some(Self { x0, y0, x1, y1 })
+    }
+
+    pub fn width(&self) -> u32 {
+        self.x1 - self.x0
+    }
+
+    pub fn height(&self) -> u32 {
+        self.y1 - self.y0
+    }
+
+    fn len(&self) -> usize {
+        self.width() as usize * self.height() as usize
+    }
+
+    fn index(&self, x: u32, y: u32) -> usize {
+        (y - self.y0) as usize * self.width() as usize + (x - self.x0) as usize
+    }
+
+    fn grow(&self, by: u32, width: u32, height: u32) -> Self {
+        Self { x0: self.x0.saturating_sub(by), y0: self.y0.saturating_sub(by), x1: (self.x1 + by).min(width), y1: (self.y1 + by).min(height) }
+    }
+}
+
+/// Turns coverage into weights that are 0 at and outside the outline (coverage ½) and rise to
+/// about 0.9 at `fade_px` inside it.
+fn fade_inside(coverage: &mut Mask, fade_px: f32) {
+    let Some(bounds) = PixelRect::of_nonzero(coverage) else {
+        return;
+    };
+    // Three box passes approximate a Gaussian of sigma ≈ radius; a straight edge then reaches
+    // 2Φ(1.645) - 1 = 0.9 at 1.645 sigma inside.
+    let radius = (fade_px / 1.645).round() as u32;
+    let bounds = bounds.grow(3 * radius + 1, coverage.width, coverage.height);
+    if radius > 0 {
+        let mut scratch = Vec::new();
+        for _ in 0..3 {
+            box_blur_rows(coverage, bounds, radius, &mut scratch);
+            box_blur_columns(coverage, bounds, radius, &mut scratch);
+        }
+    }
+    let w = coverage.width as usize;
+    for y in bounds.y0..bounds.y1 {
+        let row = &mut coverage.values[y as usize * w..][bounds.x0 as usize..bounds.x1 as usize];
+        for v in row {
+            *v = (2.0 * *v - 1.0).clamp(0.0, 1.0);
+        }
+    }
+}
+
+/// Running-sum box blur of one axis, edges extended, within `bounds`.
+fn box_blur_line(line: &mut [f32], radius: usize, scratch: &mut Vec<f32>) {
+    let n = line.len();
+    scratch.clear();
+    scratch.extend_from_slice(line);
+    let at = |i: isize| scratch[i.clamp(0, n as isize - 1) as usize];
+    let r = radius as isize;
+    let mut sum: f32 = (-r..=r).map(at).sum();
+    let norm = 1.0 / (2 * radius + 1) as f32;
+    for (i, out) in line.iter_mut().enumerate() {
+        *out = sum * norm;
+        let i = i as isize;
+        sum += at(i + r + 1) - at(i - r);
+    }
+}
+
+fn box_blur_rows(mask: &mut Mask, bounds: PixelRect, radius: u32, scratch: &mut Vec<f32>) {
+    let w = mask.width as usize;
+    for y in bounds.y0..bounds.y1 {
+        let row = &mut mask.values[y as usize * w..][bounds.x0 as usize..bounds.x1 as usize];
+        box_blur_line(row, radius as usize, scratch);
+    }
+}
+
+fn box_blur_columns(mask: &mut Mask, bounds: PixelRect, radius: u32, scratch: &mut Vec<f32>) {
+    let w = mask.width as usize;
+    let mut column = Vec::with_capacity(bounds.height() as usize);
+    for x in bounds.x0..bounds.x1 {
+        column.clear();
+        column.extend((bounds.y0..bounds.y1).map(|y| mask.values[y as usize * w + x as usize]));
+        box_blur_line(&mut column, radius as usize, scratch);
+        for (y, v) in (bounds.y0..bounds.y1).zip(&column) {
+            mask.values[y as usize * w + x as usize] = *v;
+        }
+    }
+}
+
+/// RGBA of the area as a tint whose opacity follows the weight (transparent outside).
+pub fn overlay(weights: &Mask, tint: [u8; 3]) -> Vec<u8> {
+    let mut rgba = Vec::with_capacity(weights.values.len() * 4);
+    for &w in &weights.values {
+        let alpha = if w > 0.0 { (40.0 + 110.0 * w).round() as u8 } else { 0 };
+        rgba.extend_from_slice(&[tint[0], tint[1], tint[2], alpha]);
+    }
+    rgba
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::settings::AreaBase;
+
+    fn stroke(tool: Tool, radius: f32, points: &[[f32; 2]]) -> Stroke {
+        Stroke { tool, radius, points: points.to_vec() }
+    }
+
+    #[test]
+    fn a_painted_stroke_covers_its_line_and_nothing_beyond_its_radius() {
+        let area = Area { base: AreaBase::Empty, strokes: vec![stroke(Tool::Paint, 0.1, &[[0.2, 0.5], [0.8, 0.5]])] };
+        let weights = area_weights(&area, 0.0, None, Scale::new(1.0), 100, 100);
+        // Radius 10 px: full strength within 7 px, half strength at 8.5 px.
+        assert_eq!(weights.get(50, 50), 1.0);
+        assert_eq!(weights.get(50, 43), 1.0);
+        assert_eq!(weights.get(50, 41), 0.0, "beyond the soft brush's half-strength line");
+        assert_eq!(weights.get(5, 50), 0.0);
+    }
+
+    #[test]
+    fn softness_fades_inside_the_outline_only() {
+        let area = Area { base: AreaBase::Empty, strokes: vec![stroke(Tool::Paint, 0.3, &[[0.5, 0.5]])] };
+        let hard = area_weights(&area, 0.0, None, Scale::new(1.0), 100, 100);
+        let soft = area_weights(&area, 10.0, None, Scale::new(1.0), 100, 100);
+        let outside = |m: &Mask| m.values.iter().zip(&hard.values).filter(|(v, h)| **v > 0.0 && **h == 0.0).count();
+        assert_eq!(outside(&soft), 0, "the fade never reaches beyond the hard outline");
+        assert!(soft.get(50, 50) > 0.99);
+        assert!(soft.get(50, 26) < 0.5 && soft.get(50, 26) > 0.0, "edge faded: {}", soft.get(50, 26));
+        assert!(soft.area() < hard.area());
+    }
+
+    #[test]
+    fn erasing_removes_from_the_starting_area() {
+        let base = Mask::from_fn(100, 100, |_, _| 1.0);
+        let area = Area { base: AreaBase::Auto, strokes: vec![stroke(Tool::Erase, 0.1, &[[0.5, 0.5]])] };
+        let weights = area_weights(&area, 0.0, Some(&base), Scale::new(1.0), 100, 100);
+        assert_eq!(weights.get(50, 50), 0.0);
+        assert_eq!(weights.get(10, 10), 1.0);
+    }
+}

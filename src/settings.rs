@@ -1,0 +1,191 @@
+//! Everything the visitor chose, as one serialisable value.
+//!
+//! Rendering, undo/redo, tests and share links all go through this one type. Field names are
+//! camelCase in JSON; missing fields take their defaults, unknown fields are refused (a typo in
+//! an embedder's settings should be an error, not silently ignored).
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::PreviewError;
+
+/// Settings format version, bumped when a field changes meaning.
+pub const SETTINGS_VERSION: u32 = 1;
+
+/// The range of each slider, in the unit the visitor sees.
+pub const DENSITY_RANGE: (f32, f32) = (10.0, 120.0); // impressions per cm²
+pub const IMPRESSION_SIZE_RANGE: (f32, f32) = (90.0, 170.0); // µm, clinical needle impressions
+pub const SHADE_RANGE: (f32, f32) = (0.0, 100.0); // % from light grey to carbon black
+pub const SOFTNESS_RANGE: (f32, f32) = (0.0, 30.0); // mm of fade at the area's edge
+
+/// Upper bound on stroke points, so a runaway script cannot stall the page.
+pub const MAX_STROKE_POINTS: usize = 200_000;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct Settings {
+    pub version: u32,
+    /// Seed of the impression field: the same seed places the same impressions.
+    pub seed: u32,
+    /// Impressions per cm² at full coverage.
+    pub density: f32,
+    /// Nominal impression diameter in µm; each impression varies around it.
+    pub impression_size: f32,
+    /// Pigment darkness in percent: 0 = light grey, 100 = undiluted carbon black.
+    pub shade: f32,
+    /// Width in mm over which density fades out at the area's edge.
+    pub softness: f32,
+    pub area: Area,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            version: SETTINGS_VERSION,
+            seed: 1,
+            density: 80.0,
+            impression_size: 120.0,
+            shade: 70.0,
+            softness: 6.0,
+            area: Area::default(),
+        }
+    }
+}
+
+/// The treatment area: a starting area, then the visitor's brush strokes in order.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct Area {
+    pub base: AreaBase,
+    pub strokes: Vec<Stroke>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum AreaBase {
+    /// The scalp as detected on the photo (or known exactly, on the demo head).
+    #[default]
+    Auto,
+    /// Nothing: only what the visitor paints.
+    Empty,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Tool {
+    #[default]
+    Paint,
+    Erase,
+}
+
+/// One brush stroke. Coordinates are fractions of the image (x of its width, y of its height)
+/// and the radius a fraction of its width, so strokes survive any resize of the photo.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Stroke {
+    #[serde(default)]
+    pub tool: Tool,
+    pub radius: f32,
+    pub points: Vec<[f32; 2]>,
+}
+
+impl Settings {
+    /// Checks every field; the message names the field and its allowed range.
+    pub fn validate(&self) -> Result<(), PreviewError> {
+        if self.version != SETTINGS_VERSION {
+            return Err(setting_error(
+                "version",
+                format!("version {} is not supported; this previewer reads version {SETTINGS_VERSION}", self.version),
+            ));
+        }
+        check_range("density", self.density, DENSITY_RANGE, "impressions per cm²")?;
+        check_range("impressionSize", self.impression_size, IMPRESSION_SIZE_RANGE, "µm")?;
+        check_range("shade", self.shade, SHADE_RANGE, "%")?;
+        check_range("softness", self.softness, SOFTNESS_RANGE, "mm")?;
+        let mut total_points = 0;
+        for (i, stroke) in self.area.strokes.iter().enumerate() {
+            let field = format!("area.strokes[{i}]");
+            if !(stroke.radius.is_finite() && stroke.radius > 0.0 && stroke.radius <= 1.0) {
+                return Err(setting_error(
+                    &field,
+                    format!("radius must be above 0 and at most 1 (a fraction of the image width), got {}", stroke.radius),
+                ));
+            }
+            if stroke.points.is_empty() {
+                return Err(setting_error(&field, "a stroke needs at least one point".into()));
+            }
+            if let Some(p) = stroke.points.iter().find(|p| !p.iter().all(|v| v.is_finite())) {
+                return Err(setting_error(&field, format!("point {p:?} is not a pair of finite numbers")));
+            }
+            total_points += stroke.points.len();
+        }
+        if total_points > MAX_STROKE_POINTS {
+            return Err(setting_error(
+                "area.strokes",
+                format!("{total_points} points is more than the {MAX_STROKE_POINTS} allowed; clear the area and paint it again"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The density as a fraction of the densest field the renderer can show.
+    pub fn density_fraction(&self) -> f32 {
+        self.density / DENSITY_RANGE.1
+    }
+}
+
+fn check_range(field: &str, value: f32, (min, max): (f32, f32), unit: &str) -> Result<(), PreviewError> {
+    if value.is_finite() && (min..=max).contains(&value) {
+        Ok(())
+    } else {
+        Err(setting_error(field, format!("must be between {min} and {max} {unit}, got {value}")))
+    }
+}
+
+fn setting_error(field: &str, message: String) -> PreviewError {
+    PreviewError::Setting { field: field.to_string(), message }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid_and_round_trip_through_json() {
+        let settings = Settings::default();
+        settings.validate().unwrap();
+        let json = serde_json::to_string(&settings).unwrap();
+        assert!(json.contains("\"impressionSize\":120"), "{json}");
+        assert_eq!(serde_json::from_str::<Settings>(&json).unwrap(), settings);
+    }
+
+    #[test]
+    fn missing_fields_take_defaults() {
+        let settings: Settings = serde_json::from_str(r#"{"density": 40}"#).unwrap();
+        assert_eq!(settings.density, 40.0);
+        assert_eq!(settings.shade, Settings::default().shade);
+    }
+
+    #[test]
+    fn unknown_fields_are_refused_with_their_name() {
+        let err = serde_json::from_str::<Settings>(r#"{"densty": 40}"#).unwrap_err();
+        assert!(err.to_string().contains("densty"), "{err}");
+    }
+
+    #[test]
+    fn out_of_range_values_name_the_field_and_range() {
+        let settings = Settings { density: 500.0, ..Settings::default() };
+        let message = settings.validate().unwrap_err().to_string();
+        assert!(message.contains("density") && message.contains("120"), "{message}");
+        let settings = Settings { shade: f32::NAN, ..Settings::default() };
+        assert!(settings.validate().unwrap_err().to_string().contains("shade"));
+    }
+
+    #[test]
+    fn strokes_need_points_and_a_sane_radius() {
+        let mut settings = Settings::default();
+        settings.area.strokes.push(Stroke { tool: Tool::Paint, radius: 0.05, points: vec![] });
+        assert!(settings.validate().unwrap_err().to_string().contains("at least one point"));
+        settings.area.strokes[0] = Stroke { tool: Tool::Erase, radius: 0.0, points: vec![[0.5, 0.5]] };
+        assert!(settings.validate().unwrap_err().to_string().contains("radius"));
+    }
+}

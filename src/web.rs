@@ -1,0 +1,122 @@
+//! The browser façade: the only `wasm_bindgen` code. It converts JS values to core types and
+//! core errors to `JsError`s, and draws into the canvases the page gives it.
+
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::Clamped;
+use web_sys::{CanvasRenderingContext2d, ImageData};
+
+use crate::{Preview, PreviewError, RgbaImage, Settings};
+
+/// Tint of the area overlay (the brand's pink; the page may recolour it with CSS filters).
+const AREA_TINT: [u8; 3] = [236, 64, 122];
+
+#[wasm_bindgen(start)]
+fn start() {
+    // A panic still means a bug, but it reaches the console with its message.
+    console_error_panic_hook::set_once();
+}
+
+/// One photo (or the demo head), analysed once, rendered for any settings.
+#[wasm_bindgen(js_name = Preview)]
+pub struct WebPreview {
+    core: Preview,
+    after: Vec<u8>,
+}
+
+#[wasm_bindgen(js_class = Preview)]
+impl WebPreview {
+    /// A photo from canvas `ImageData` pixels (RGBA, `width` × `height`).
+    #[wasm_bindgen(constructor)]
+    pub fn new(width: u32, height: u32, pixels: Vec<u8>) -> Result<WebPreview, JsError> {
+        let photo = RgbaImage::new(width, height, pixels).map_err(js_error)?;
+        Ok(Self::wrap(Preview::new(photo).map_err(js_error)?))
+    }
+
+    /// The generated demo head.
+    pub fn sample(width: u32, height: u32) -> Result<WebPreview, JsError> {
+        if width == 0 || height == 0 || width > crate::preview::MAX_SIDE || height > crate::preview::MAX_SIDE {
+            return Err(js_error(PreviewError::ImageTooLarge { width, height, max_side: crate::preview::MAX_SIDE }));
+        }
+        Ok(Self::wrap(Preview::sample(width, height)))
+    }
+
+    fn wrap(core: Preview) -> Self {
+        Self { core, after: Vec::new() }
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn width(&self) -> u32 {
+        self.core.width()
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn height(&self) -> u32 {
+        self.core.height()
+    }
+
+    /// Pixels per millimetre the analysis found (physical scale of the photo).
+    #[wasm_bindgen(getter, js_name = pxPerMm)]
+    pub fn px_per_mm(&self) -> f32 {
+        self.core.analysis().scale.px_per_mm
+    }
+
+    /// The settings a new visitor starts with: every field present, as a plain JS object.
+    #[wasm_bindgen(js_name = defaultSettings)]
+    pub fn default_settings() -> Result<JsValue, JsError> {
+        to_js(&Settings::default())
+    }
+
+    /// Checks settings and returns them complete (defaults filled in), or a JS error whose
+    /// message names the field at fault.
+    #[wasm_bindgen(js_name = normalizeSettings)]
+    pub fn normalize_settings(settings: JsValue) -> Result<JsValue, JsError> {
+        to_js(&settings_from(settings)?)
+    }
+
+    /// Draws the photo as it is (the before layer).
+    #[wasm_bindgen(js_name = drawPhoto)]
+    pub fn draw_photo(&self, ctx: &CanvasRenderingContext2d) -> Result<(), JsError> {
+        let photo = self.core.photo();
+        put(ctx, &photo.pixels, photo.width, photo.height)
+    }
+
+    /// Renders the after-image for `settings` into `ctx` (a canvas of the photo's size).
+    pub fn render(&mut self, ctx: &CanvasRenderingContext2d, settings: JsValue) -> Result<(), JsError> {
+        let settings = settings_from(settings)?;
+        self.after.resize(self.core.photo().pixels.len(), 0);
+        self.core.render_into(&settings, &mut self.after).map_err(js_error)?;
+        put(ctx, &self.after, self.core.width(), self.core.height())
+    }
+
+    /// Draws the treatment area as a translucent tint (transparent elsewhere) into `ctx`.
+    #[wasm_bindgen(js_name = drawArea)]
+    pub fn draw_area(&mut self, ctx: &CanvasRenderingContext2d, settings: JsValue) -> Result<(), JsError> {
+        let settings = settings_from(settings)?;
+        let overlay = self.core.area_overlay(&settings, AREA_TINT).map_err(js_error)?;
+        put(ctx, &overlay, self.core.width(), self.core.height())
+    }
+}
+
+fn settings_from(value: JsValue) -> Result<Settings, JsError> {
+    let settings: Settings =
+        serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("These settings cannot be read: {e}")))?;
+    settings.validate().map_err(js_error)?;
+    Ok(settings)
+}
+
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| JsError::new(&format!("Internal error while exporting settings: {e}")))
+}
+
+fn put(ctx: &CanvasRenderingContext2d, rgba: &[u8], width: u32, height: u32) -> Result<(), JsError> {
+    let image = ImageData::new_with_u8_clamped_array_and_sh(Clamped(rgba), width, height)
+        .map_err(|_| JsError::new("The browser could not create the image buffer."))?;
+    ctx.put_image_data(&image, 0.0, 0.0).map_err(|_| JsError::new("The browser could not draw on the canvas."))
+}
+
+fn js_error(error: PreviewError) -> JsError {
+    JsError::new(&error.to_string())
+}

@@ -1,0 +1,49 @@
+//! Test and example helpers: the shared photo folder, JPEG in, PNG out. Native only.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use smp_preview::RgbaImage;
+
+/// `../shared/photos`, beside the repository.
+pub fn photos_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/photos")
+}
+
+/// Every photo of the shared folder, sorted by name. When the folder is absent the caller
+/// is told so and gets none, except under `CI=true`, where a missing folder is a failure.
+pub fn photo_paths() -> Vec<PathBuf> {
+    let dir = photos_dir();
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("the test photos folder {} is missing under CI=true", dir.display());
+        }
+        eprintln!("skipping: no test photos at {}", dir.display());
+        return Vec::new();
+    };
+    let mut paths: Vec<PathBuf> =
+        entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|e| e == "jpg")).collect();
+    paths.sort();
+    paths
+}
+
+pub fn load_jpeg(path: &Path) -> RgbaImage {
+    let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut decoder = jpeg_decoder::Decoder::new(std::io::BufReader::new(file));
+    let pixels = decoder.decode().unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let info = decoder.info().expect("decoded");
+    let rgba: Vec<u8> = match info.pixel_format {
+        jpeg_decoder::PixelFormat::RGB24 => pixels.chunks_exact(3).flat_map(|p| [p[0], p[1], p[2], 255]).collect(),
+        jpeg_decoder::PixelFormat::L8 => pixels.iter().flat_map(|&l| [l, l, l, 255]).collect(),
+        other => panic!("{}: unsupported JPEG pixel format {other:?}", path.display()),
+    };
+    RgbaImage::new(info.width as u32, info.height as u32, rgba).expect("consistent size")
+}
+
+pub fn save_png(image: &RgbaImage, path: &Path) {
+    let file = std::fs::File::create(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut encoder = png::Encoder::new(std::io::BufWriter::new(file), image.width, image.height);
+    encoder.set_color(png::ColorType::Rgba);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.write_header().and_then(|mut w| w.write_image_data(&image.pixels)).expect("PNG written");
+}

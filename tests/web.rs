@@ -1,0 +1,77 @@
+//! The wasm façade in a real browser (headless Chromium via wasm-bindgen-test-runner).
+#![cfg(target_arch = "wasm32")]
+
+use smp_preview::web::WebPreview;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::*;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn canvas(width: u32, height: u32) -> CanvasRenderingContext2d {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let canvas: HtmlCanvasElement = document.create_element("canvas").unwrap().dyn_into().unwrap();
+    canvas.set_width(width);
+    canvas.set_height(height);
+    canvas.get_context("2d").unwrap().unwrap().dyn_into().unwrap()
+}
+
+fn pixels(ctx: &CanvasRenderingContext2d, width: u32, height: u32) -> Vec<u8> {
+    ctx.get_image_data(0.0, 0.0, width as f64, height as f64).unwrap().data().0
+}
+
+fn error_message(error: wasm_bindgen::JsError) -> String {
+    let value: JsValue = error.into();
+    let error: js_sys::Error = value.dyn_into().expect("a JS Error object");
+    error.message().into()
+}
+
+#[wasm_bindgen_test]
+fn renders_the_demo_head_into_a_real_canvas() {
+    let (w, h) = (480, 360);
+    let mut preview = WebPreview::sample(w, h).unwrap();
+    let before = canvas(w, h);
+    preview.draw_photo(&before).unwrap();
+    let after = canvas(w, h);
+    preview.render(&after, WebPreview::default_settings().unwrap()).unwrap();
+
+    let (before, after) = (pixels(&before, w, h), pixels(&after, w, h));
+    let darker = before.iter().zip(&after).filter(|(b, a)| a < b).count();
+    let brighter = before.iter().zip(&after).filter(|(b, a)| a > b).count();
+    assert!(darker > 1000, "only {darker} channel values got darker");
+    assert_eq!(brighter, 0);
+}
+
+#[wasm_bindgen_test]
+fn invalid_settings_become_js_errors_not_panics() {
+    let mut preview = WebPreview::sample(120, 90).unwrap();
+    let ctx = canvas(120, 90);
+
+    let out_of_range = js_sys::JSON::parse(r#"{"density": 5000}"#).unwrap();
+    let message = error_message(preview.render(&ctx, out_of_range).unwrap_err());
+    assert!(message.contains("density"), "{message}");
+
+    let wrong_type = js_sys::JSON::parse(r#"{"shade": "dark"}"#).unwrap();
+    let message = error_message(preview.render(&ctx, wrong_type).unwrap_err());
+    assert!(message.contains("cannot be read"), "{message}");
+
+    let message = error_message(preview.render(&ctx, JsValue::from_str("not settings")).unwrap_err());
+    assert!(!message.is_empty());
+
+    // The previewer still works after the errors.
+    preview.render(&ctx, WebPreview::default_settings().unwrap()).unwrap();
+}
+
+#[wasm_bindgen_test]
+fn a_photo_with_the_wrong_pixel_count_is_refused_with_a_message() {
+    let message = error_message(WebPreview::new(10, 10, vec![0; 12]).map(|_| ()).unwrap_err());
+    assert!(message.contains("incomplete"), "{message}");
+}
+
+#[wasm_bindgen_test]
+fn normalize_fills_defaults_and_keeps_choices() {
+    let partial = js_sys::JSON::parse(r#"{"density": 42}"#).unwrap();
+    let full = WebPreview::normalize_settings(partial).unwrap();
+    let json: String = js_sys::JSON::stringify(&full).unwrap().into();
+    assert!(json.contains("\"density\":42") && json.contains("\"impressionSize\""), "{json}");
+}
