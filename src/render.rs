@@ -16,11 +16,11 @@ use crate::settings::Settings;
 
 /// A healed impression looks wider than the needle that made it: pigment disperses a little
 /// in the dermis and the skin above scatters light around it.
-const SPREAD_IN_SKIN: f32 = 2.0;
+const SPREAD_IN_SKIN: f32 = 2.2;
 /// Spread of light scattered in the dermis around an impression, in mm.
 const HALO_SIGMA_MM: f32 = 0.3;
 /// Darkening carried by the halo, relative to the core's own area.
-const HALO_GAIN: f32 = 4.0;
+const HALO_GAIN: f32 = 7.0;
 /// Smallest footprint sigma in pixels: a photo is never sharper than about a pixel (lens,
 /// demosaicing, resizing), so neither may an impression in it be.
 const PIXEL_SIGMA: f32 = 0.8;
