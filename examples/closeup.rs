@@ -11,7 +11,7 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let out = args.first().map(String::as_str).unwrap_or("target/closeup.png");
     let settings: Settings = match args.get(1) {
-        Some(path) => serde_json::from_str(&std::fs::read_to_string(path).expect("settings file")).expect("settings JSON"),
+        Some(path) => smp_preview::settings::from_json(&std::fs::read_to_string(path).expect("settings file")).expect("settings"),
         None => Settings::default(),
     };
     let tile = 240;

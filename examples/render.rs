@@ -15,7 +15,7 @@ fn main() {
     let source = args.first().map(String::as_str).unwrap_or("sample");
     let out_dir = PathBuf::from(args.get(1).map(String::as_str).unwrap_or("target/preview"));
     let settings: Settings = match args.get(2) {
-        Some(path) => serde_json::from_str(&std::fs::read_to_string(path).expect("settings file")).expect("settings JSON"),
+        Some(path) => smp_preview::settings::from_json(&std::fs::read_to_string(path).expect("settings file")).expect("settings"),
         None => Settings::default(),
     };
     std::fs::create_dir_all(&out_dir).expect("output folder");

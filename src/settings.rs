@@ -145,6 +145,53 @@ fn setting_error(field: &str, message: String) -> PreviewError {
     PreviewError::Setting { field: field.to_string(), message }
 }
 
+/// A slider's range and starting value, for the page to build its controls from.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Range {
+    pub min: f32,
+    pub max: f32,
+    pub default: f32,
+}
+
+/// Every range the settings accept, so the page never repeats these numbers.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Limits {
+    pub density: Range,
+    pub impression_size: Range,
+    pub shade: Range,
+    pub softness: Range,
+}
+
+impl Limits {
+    pub fn get() -> Self {
+        let defaults = Settings::default();
+        let range = |(min, max): (f32, f32), default| Range { min, max, default };
+        Self {
+            density: range(DENSITY_RANGE, defaults.density),
+            impression_size: range(IMPRESSION_SIZE_RANGE, defaults.impression_size),
+            shade: range(SHADE_RANGE, defaults.shade),
+            softness: range(SOFTNESS_RANGE, defaults.softness),
+        }
+    }
+}
+
+/// Reads settings from JSON: defaults for missing fields, errors for unknown or invalid ones.
+pub fn from_json(json: &str) -> Result<Settings, PreviewError> {
+    // serde would also take a JSON array of the fields in order: nobody means that.
+    if !json.trim_start().starts_with('{') {
+        return Err(PreviewError::Setting { field: "settings".into(), message: "must be a JSON object".into() });
+    }
+    let settings: Settings = serde_json::from_str(json).map_err(|e| {
+        // Line and column mean nothing for an object handed over by a script.
+        let message = e.to_string();
+        let message = message.split(" at line ").next().unwrap_or(&message).to_string();
+        PreviewError::Setting { field: "settings".into(), message }
+    })?;
+    settings.validate()?;
+    Ok(settings)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,8 +214,26 @@ mod tests {
 
     #[test]
     fn unknown_fields_are_refused_with_their_name() {
-        let err = serde_json::from_str::<Settings>(r#"{"densty": 40}"#).unwrap_err();
-        assert!(err.to_string().contains("densty"), "{err}");
+        let message = from_json(r#"{"densty": 40}"#).unwrap_err().to_string();
+        assert!(message.contains("densty") && !message.contains("line 1"), "{message}");
+        let message = from_json(r#"{"area": {"strokes": [{"radius": 0.1, "points": [[0, 0]], "size": 3}]}}"#).unwrap_err();
+        assert!(message.to_string().contains("size"), "{message}");
+    }
+
+    #[test]
+    fn wrong_types_and_missing_numbers_are_refused() {
+        assert!(from_json(r#"{"shade": "dark"}"#).is_err());
+        // JSON.stringify turns NaN into null.
+        assert!(from_json(r#"{"density": null}"#).is_err());
+        assert!(from_json("[]").is_err());
+    }
+
+    #[test]
+    fn limits_hold_the_defaults() {
+        let limits = Limits::get();
+        for range in [limits.density, limits.impression_size, limits.shade, limits.softness] {
+            assert!(range.min <= range.default && range.default <= range.max, "{range:?}");
+        }
     }
 
     #[test]

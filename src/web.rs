@@ -6,6 +6,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::Clamped;
 use web_sys::{CanvasRenderingContext2d, ImageData};
 
+use crate::settings::{self, Limits};
 use crate::{Preview, PreviewError, RgbaImage, Settings};
 
 /// Tint of the area overlay (the brand's pink; the page may recolour it with CSS filters).
@@ -67,6 +68,18 @@ impl WebPreview {
         to_js(&Settings::default())
     }
 
+    /// The range and default of every slider, and the largest photo side accepted.
+    pub fn limits() -> Result<JsValue, JsError> {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct PageLimits {
+            #[serde(flatten)]
+            settings: Limits,
+            max_side: u32,
+        }
+        to_js(&PageLimits { settings: Limits::get(), max_side: crate::preview::MAX_SIDE })
+    }
+
     /// Checks settings and returns them complete (defaults filled in), or a JS error whose
     /// message names the field at fault.
     #[wasm_bindgen(js_name = normalizeSettings)]
@@ -98,11 +111,16 @@ impl WebPreview {
     }
 }
 
+/// Settings arrive as a JS object and are read as JSON, the form share links use.
 fn settings_from(value: JsValue) -> Result<Settings, JsError> {
-    let settings: Settings =
-        serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("These settings cannot be read: {e}")))?;
-    settings.validate().map_err(js_error)?;
-    Ok(settings)
+    if !value.is_object() || js_sys::Array::is_array(&value) {
+        return Err(JsError::new("Settings must be an object such as the one the `settings` property returns."));
+    }
+    let json = js_sys::JSON::stringify(&value)
+        .ok()
+        .and_then(|s| s.as_string())
+        .ok_or_else(|| JsError::new("These settings cannot be read: they are not JSON-compatible."))?;
+    settings::from_json(&json).map_err(js_error)
 }
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {

@@ -53,7 +53,11 @@ fn invalid_settings_become_js_errors_not_panics() {
 
     let wrong_type = js_sys::JSON::parse(r#"{"shade": "dark"}"#).unwrap();
     let message = error_message(preview.render(&ctx, wrong_type).unwrap_err());
-    assert!(message.contains("cannot be read"), "{message}");
+    assert!(message.contains("shade") || message.contains("string"), "{message}");
+
+    let unknown = js_sys::JSON::parse(r#"{"sparkle": true}"#).unwrap();
+    let message = error_message(preview.render(&ctx, unknown).unwrap_err());
+    assert!(message.contains("sparkle"), "{message}");
 
     let message = error_message(preview.render(&ctx, JsValue::from_str("not settings")).unwrap_err());
     assert!(!message.is_empty());
@@ -66,6 +70,14 @@ fn invalid_settings_become_js_errors_not_panics() {
 fn a_photo_with_the_wrong_pixel_count_is_refused_with_a_message() {
     let message = error_message(WebPreview::new(10, 10, vec![0; 12]).map(|_| ()).unwrap_err());
     assert!(message.contains("incomplete"), "{message}");
+}
+
+#[wasm_bindgen_test]
+fn limits_describe_every_slider() {
+    let json: String = js_sys::JSON::stringify(&WebPreview::limits().unwrap()).unwrap().into();
+    for key in ["density", "impressionSize", "shade", "softness", "maxSide"] {
+        assert!(json.contains(&format!("\"{key}\"")), "{key} missing from {json}");
+    }
 }
 
 #[wasm_bindgen_test]
