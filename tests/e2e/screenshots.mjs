@@ -1,0 +1,55 @@
+// Visual review, not a test: screenshots of the page (desktop and phone) with the demo head and
+// with a few shared photos after painting and moving a slider.
+//   node tests/e2e/screenshots.mjs [out-dir]   (default: test-results/screenshots)
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { setup, photoPaths, REPO, events, waitForEvents, settle, ui, mouseStroke } from './helpers.js';
+
+const out = path.resolve(process.argv[2] ?? path.join(REPO, 'test-results', 'screenshots'));
+mkdirSync(out, { recursive: true });
+const env = await setup();
+const shots = [];
+const viewports = {
+  desktop: { viewport: { width: 1280, height: 900 } },
+  phone: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
+};
+try {
+  for (const [name, options] of Object.entries(viewports)) {
+    const { page, problems } = await env.open(options);
+    await settle(page);
+    const file = path.join(out, `demo-${name}.png`);
+    await page.screenshot({ path: file, fullPage: name === 'phone' });
+    shots.push(file);
+
+    const wanted = ['front_bald_dark_e.jpg', 'top_L6_olive_19.jpg', 'front_norwood6_light_a.jpg'];
+    const photos = (photoPaths() ?? []).filter((p) => wanted.includes(path.basename(p)));
+    for (const photo of photos) {
+      const n = (await events(page, 'smp-ready')).length;
+      await ui(page).file.setInputFiles(photo);
+      await waitForEvents(page, 'smp-ready', n + 1);
+      await ui(page).button('Clear area').click();
+      await ui(page).button('Paint').click();
+      await mouseStroke(page, [[0.3, 0.28], [0.4, 0.2], [0.5, 0.17], [0.6, 0.2], [0.7, 0.28]], 6);
+      await mouseStroke(page, [[0.36, 0.3], [0.5, 0.26], [0.64, 0.3]], 6);
+      await ui(page).slider('Pigment shade').focus();
+      for (let i = 0; i < 10; i++) await page.keyboard.press('ArrowLeft');
+      await settle(page);
+      const painting = path.join(out, `${path.basename(photo, '.jpg')}-${name}-paint.png`);
+      await page.evaluate(() => scrollTo(0, 0));
+      await page.locator('smp-preview').screenshot({ path: painting });
+      shots.push(painting);
+      await ui(page).button('Compare').click();
+      await ui(page).handle.focus();
+      await page.keyboard.press('Shift+ArrowLeft');
+      await page.keyboard.press('Shift+ArrowLeft');
+      await settle(page);
+      const compare = path.join(out, `${path.basename(photo, '.jpg')}-${name}-compare.png`);
+      await page.locator('smp-preview').screenshot({ path: compare });
+      shots.push(compare);
+    }
+    if (problems.length) console.error(problems.join('\n'));
+  }
+} finally {
+  await env.close();
+}
+console.log(shots.join('\n'));

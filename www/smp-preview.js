@@ -1,0 +1,1142 @@
+// <smp-preview>: the scalp micropigmentation previewer as one custom element.
+//
+// All pixel work happens in the wasm module (./pkg/smp_preview.js); this file only moves data
+// and wires the DOM. The photo is decoded by the browser and never leaves the device.
+//
+// Public API (see README): attributes `src`, `max-size`; properties `settings`, `renderCount`,
+// `width`, `height`, `pxPerMm`, `divider`; methods `load(source)`, `toBlob(type, quality)`,
+// `undo()`, `redo()`; events `smp-ready`, `smp-change`, `smp-error` (all bubble and are composed).
+
+const PKG_URL = new URL('./pkg/smp_preview.js', import.meta.url).href;
+
+/** Demo head size (the generated sample photo). */
+const SAMPLE_SIZE = [1200, 900];
+const DEFAULT_MAX_SIZE = 2048;
+const HISTORY_LIMIT = 100;
+/** Brush size in mm of scalp (slider range and start value). */
+const BRUSH_MM = { min: 2, max: 40, step: 1, value: 10 };
+
+let wasmPromise = null;
+/** Loads and initialises the wasm module once per page, whatever the number of elements. */
+function loadWasm() {
+  if (!wasmPromise) {
+    wasmPromise = import(PKG_URL)
+      .then(async (mod) => {
+        await mod.default();
+        return mod;
+      })
+      .catch((error) => {
+        wasmPromise = null;
+        throw new Error(`The previewer could not start (${error && error.message ? error.message : error}). Please reload the page.`);
+      });
+  }
+  return wasmPromise;
+}
+
+/** The four rendered settings, in slider order. Ranges come from the wasm core (`Preview.limits()`). */
+const STYLE_SLIDERS = [
+  { key: 'density', label: 'Density', step: 1, unit: '/cm²', spoken: 'impressions per square centimetre', hint: 'Impressions per cm². Natural scalp: about 80.' },
+  { key: 'impressionSize', label: 'Impression size', step: 5, unit: 'µm', spoken: 'micrometres', hint: 'Diameter of each pigment dot.' },
+  { key: 'shade', label: 'Pigment shade', step: 1, unit: '%', spoken: 'percent', hint: 'From light grey to carbon black.' },
+  { key: 'softness', label: 'Edge softness', step: 1, unit: 'mm', spoken: 'millimetres', hint: 'How gradually the area fades out at its edge.' },
+];
+
+const ICONS = {
+  upload: '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M12 16V4m0 0-5 5m5-5 5 5M4 16v3a1 1 0 0 0 1 1h14a1 1 0 0 0 1-1v-3"/></svg>',
+  compare: '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M12 3v18M8 8l-4 4 4 4M16 8l4 4-4 4"/></svg>',
+  paint: '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M18.4 3.6a2 2 0 0 1 2.8 2.8L12 15.6 8.4 12zM8.4 12c-2.4 0-4 1.6-4 4 0 1.7-.8 2.8-2 3.4 1.3.4 3 .6 4.6.6 3.2 0 5-2 5-4.4"/></svg>',
+  erase: '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="m7 21-4.3-4.3a1 1 0 0 1 0-1.4L13.3 4.7a1 1 0 0 1 1.4 0l5.6 5.6a1 1 0 0 1 0 1.4L11 21zM22 21H7M5.5 12.5l6 6"/></svg>',
+  undo: '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M9 14 4 9l5-5M4 9h10.5a5.5 5.5 0 0 1 0 11H11"/></svg>',
+  redo: '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="m15 14 5-5-5-5M20 9H9.5a5.5 5.5 0 0 0 0 11H13"/></svg>',
+  download: '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M12 4v12m0 0-5-5m5 5 5-5M4 20h16"/></svg>',
+  alert: '<svg viewBox="0 0 24 24" aria-hidden="true"><circle cx="12" cy="12" r="9"/><path d="M12 7.5v5.5M12 16.5v.01"/></svg>',
+  close: '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6 6l12 12M18 6 6 18"/></svg>',
+};
+
+const STYLE = /* css */ `
+:host {
+  --_accent: var(--smp-accent, #0f766e);
+  --_accent-contrast: var(--smp-accent-contrast, #ffffff);
+  --_font: var(--smp-font, system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif);
+  --_radius: var(--smp-radius, 12px);
+  --_surface: var(--smp-surface, #ffffff);
+  --_text: var(--smp-text, #1f2933);
+  --_muted: var(--smp-muted, #5f6b7a);
+  --_border: var(--smp-border, #dde3ea);
+  --_control-bg: var(--smp-control-bg, #f3f5f8);
+  --_stage-bg: var(--smp-stage-bg, #e9edf1);
+  --_divider: var(--smp-divider-color, #ffffff);
+  --_error: var(--smp-error-color, #b42318);
+  --_stage-max-height: var(--smp-stage-max-height, 72vh);
+  display: block;
+  container-type: inline-size;
+  font-family: var(--_font);
+  color: var(--_text);
+  font-size: 15px;
+  line-height: 1.4;
+}
+:host([hidden]) { display: none; }
+* { box-sizing: border-box; }
+svg { width: 18px; height: 18px; fill: none; stroke: currentColor; stroke-width: 2; stroke-linecap: round; stroke-linejoin: round; flex: none; }
+
+.frame {
+  background: var(--_surface);
+  border: 1px solid var(--_border);
+  border-radius: var(--_radius);
+  overflow: hidden;
+}
+
+/* Toolbar above the stage */
+.toolbar {
+  display: flex; flex-wrap: wrap; align-items: center; gap: 8px 12px;
+  padding: 10px 12px;
+  border-bottom: 1px solid var(--_border);
+}
+.toolbar .spacer { flex: 1 1 0; }
+.group { display: flex; align-items: center; gap: 4px; }
+
+button, .upload {
+  font: inherit; font-size: 14px; font-weight: 550; color: var(--_text);
+  display: inline-flex; align-items: center; justify-content: center; gap: 6px;
+  min-height: 38px; padding: 0 12px;
+  background: var(--_control-bg); border: 1px solid transparent;
+  border-radius: calc(var(--_radius) * 0.66);
+  cursor: pointer; user-select: none; -webkit-user-select: none;
+  transition: background-color .15s, color .15s, border-color .15s, box-shadow .15s;
+}
+button:hover:not(:disabled), .upload:hover { border-color: var(--_border); filter: brightness(0.98); }
+button:disabled { opacity: .42; cursor: default; }
+button:focus-visible, .upload:focus-within, input:focus-visible, .handle:focus-visible, .stage:focus-visible {
+  outline: 3px solid color-mix(in srgb, var(--_accent) 55%, transparent); outline-offset: 2px;
+}
+.upload { background: var(--_accent); color: var(--_accent-contrast); position: relative; }
+.upload:hover { filter: brightness(1.08); }
+.upload input { position: absolute; inset: 0; opacity: 0; width: 100%; cursor: pointer; font-size: 0; }
+.icon-button { padding: 0 10px; }
+
+.segmented { display: inline-flex; background: var(--_control-bg); border-radius: calc(var(--_radius) * 0.66); padding: 3px; gap: 2px; }
+.segmented button { min-height: 32px; background: transparent; padding: 0 12px; }
+.segmented button[aria-pressed="true"] { background: var(--_surface); color: var(--_accent); box-shadow: 0 1px 3px rgba(16, 24, 40, .14); }
+
+/* The stage: before canvas, after canvas clipped at the divider, area tint, cursor, handle */
+.stage-wrap { background: var(--_stage-bg); display: flex; justify-content: center; }
+.stage {
+  position: relative; width: 100%;
+  max-width: calc(var(--_stage-max-height) * var(--aspect, 1.3333));
+  aspect-ratio: var(--aspect, 1.3333);
+  overflow: hidden; touch-action: pan-y; user-select: none; -webkit-user-select: none;
+  -webkit-touch-callout: none; cursor: ew-resize; outline: none;
+}
+.stage[data-tool="paint"], .stage[data-tool="erase"] { touch-action: none; cursor: none; }
+.stage > canvas { position: absolute; inset: 0; width: 100%; height: 100%; display: block; pointer-events: none; }
+.stage > canvas.after { clip-path: inset(0 0 0 var(--split, 50%)); }
+.stage > canvas.area { opacity: 0; transition: opacity .15s; }
+.stage.show-area > canvas.area { opacity: var(--smp-area-opacity, .6); }
+.stage.drop-target::after {
+  content: "Drop the photo to preview it"; position: absolute; inset: 10px;
+  display: grid; place-items: center; text-align: center; padding: 16px;
+  font-weight: 650; font-size: 18px; color: #fff;
+  border: 3px dashed var(--_accent-contrast); border-radius: var(--_radius);
+  background: color-mix(in srgb, var(--_accent) 70%, transparent);
+  pointer-events: none;
+}
+.label {
+  position: absolute; top: 10px; padding: 3px 9px; border-radius: 999px;
+  font-size: 12px; font-weight: 650; letter-spacing: .04em; text-transform: uppercase;
+  color: #fff; background: rgba(17, 24, 39, .58); pointer-events: none; transition: opacity .15s;
+}
+.label.tag-before { left: 10px; }
+.label.tag-after { right: 10px; }
+.divider { position: absolute; top: 0; bottom: 0; left: var(--split, 50%); width: 0; pointer-events: none; }
+.divider::before {
+  content: ""; position: absolute; top: 0; bottom: 0; left: -1px; width: 2px;
+  background: var(--_divider); box-shadow: 0 0 4px rgba(0, 0, 0, .45);
+}
+.handle {
+  position: absolute; top: 50%; left: 0; width: 44px; height: 44px; margin: -22px 0 0 -22px;
+  border-radius: 50%; background: var(--_divider); color: #1f2933;
+  display: grid; place-items: center; pointer-events: auto; cursor: ew-resize; touch-action: pan-y;
+  box-shadow: 0 2px 8px rgba(0, 0, 0, .35);
+}
+.handle svg { width: 22px; height: 22px; }
+.stage[data-tool="paint"] .handle, .stage[data-tool="erase"] .handle { opacity: .75; }
+.cursor {
+  position: absolute; left: 0; top: 0; border-radius: 50%; pointer-events: none; display: none;
+  border: 2px solid #fff; box-shadow: 0 0 0 1px rgba(0, 0, 0, .55), inset 0 0 0 1px rgba(0, 0, 0, .55);
+}
+.cursor.erase { border-style: dashed; }
+.cursor.visible { display: block; }
+.busy {
+  position: absolute; inset: 0; display: none; place-items: center;
+  background: rgba(17, 24, 39, .45); color: #fff; font-weight: 600;
+}
+.busy.visible { display: grid; }
+.busy span { background: rgba(17, 24, 39, .75); padding: 8px 14px; border-radius: 999px; }
+
+/* Messages */
+.message {
+  display: none; align-items: flex-start; gap: 10px;
+  margin: 0; padding: 10px 12px; border-bottom: 1px solid var(--_border);
+  color: var(--_error); background: color-mix(in srgb, var(--_error) 8%, var(--_surface));
+  font-weight: 500;
+}
+.message > svg { margin-top: 1px; }
+.message.visible { display: flex; }
+.message p { margin: 0; flex: 1; }
+.message button { min-height: 28px; padding: 0 6px; background: transparent; color: inherit; }
+
+/* Controls below the stage */
+.area-bar {
+  display: flex; flex-wrap: wrap; align-items: center; gap: 8px 12px;
+  padding: 10px 12px; border-bottom: 1px solid var(--_border);
+}
+.area-bar .hint { color: var(--_muted); font-size: 13px; flex: 1 1 220px; }
+.check { display: inline-flex; align-items: center; gap: 6px; font-size: 14px; cursor: pointer; }
+.check input { width: 18px; height: 18px; accent-color: var(--_accent); margin: 0; }
+.sliders { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 14px 28px; padding: 14px 16px 18px; }
+.field { display: grid; grid-template-columns: 1fr auto; align-items: baseline; gap: 2px 8px; }
+.field label { font-weight: 600; font-size: 14px; }
+.field output { font-variant-numeric: tabular-nums; font-weight: 600; color: var(--_accent); font-size: 14px; }
+.field input[type="range"] { grid-column: 1 / -1; width: 100%; margin: 6px 0 2px; accent-color: var(--_accent); height: 24px; cursor: pointer; }
+.field small { grid-column: 1 / -1; color: var(--_muted); font-size: 12.5px; }
+.field.brush { min-width: 200px; flex: 1 1 240px; grid-template-columns: auto 1fr auto; align-items: center; gap: 0 10px; }
+.field.brush input[type="range"] { grid-column: auto; margin: 0; }
+.section-title {
+  margin: 0; flex: 1 1 100%; grid-column: 1 / -1;
+  font-size: 12px; font-weight: 700; letter-spacing: .06em; text-transform: uppercase; color: var(--_muted);
+}
+
+/* Wide: the controls sit beside the picture, so every slider is in view while it is moved. */
+@container (min-width: 860px) {
+  .body { display: grid; grid-template-columns: minmax(0, 1fr) 300px; }
+  .panel { border-left: 1px solid var(--_border); }
+  .stage-wrap { align-items: center; padding: 14px; }
+  .stage { border-radius: calc(var(--_radius) * 0.5); box-shadow: 0 1px 3px rgba(16, 24, 40, .18); }
+  .sliders { grid-template-columns: 1fr; gap: 16px; }
+  .area-bar { padding: 14px 16px 16px; gap: 12px; }
+  .area-bar .field.brush { flex: 1 1 100%; }
+  .area-bar button { flex: 1 1 0; }
+  .area-bar .check { flex: 1 1 100%; }
+}
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+
+@container (max-width: 560px) {
+  .toolbar { padding: 8px; gap: 8px; }
+  .toolbar .spacer { display: none; }
+  .toolbar .upload { flex: 1 1 100%; }
+  .segmented { flex: 1 1 100%; }
+  .segmented button { flex: 1 1 0; padding: 0 8px; }
+  .toolbar .group { flex: 1 1 100%; }
+  .toolbar .group button { flex: 1 1 0; }
+  .sliders { grid-template-columns: 1fr; gap: 12px; padding: 12px; }
+  .area-bar { padding: 10px 8px; }
+  .area-bar .field.brush { flex: 1 1 100%; }
+  .area-bar button { flex: 1 1 auto; }
+  .label { top: 8px; font-size: 11px; }
+}
+@media (prefers-reduced-motion: reduce) { * { transition: none !important; } }
+`;
+
+function template() {
+  const sliders = STYLE_SLIDERS.map(
+    (s) => `
+      <div class="field">
+        <label for="s-${s.key}">${s.label}</label>
+        <output id="o-${s.key}" for="s-${s.key}"></output>
+        <input type="range" id="s-${s.key}" data-key="${s.key}" step="${s.step}" aria-describedby="h-${s.key}">
+        <small id="h-${s.key}">${s.hint}</small>
+      </div>`,
+  ).join('');
+  return `
+<style>${STYLE}</style>
+<div class="frame" part="frame">
+  <div class="toolbar" part="toolbar">
+    <label class="upload" part="upload">${ICONS.upload}<span>Upload photo</span><input type="file" accept="image/*" aria-label="Upload photo"></label>
+    <div class="segmented" role="group" aria-label="Tool">
+      <button type="button" data-tool="compare" aria-pressed="true" title="Compare before and after">${ICONS.compare}<span class="tool-text">Compare</span></button>
+      <button type="button" data-tool="paint" aria-pressed="false" title="Paint the treatment area">${ICONS.paint}<span class="tool-text">Paint</span></button>
+      <button type="button" data-tool="erase" aria-pressed="false" title="Erase from the treatment area">${ICONS.erase}<span class="tool-text">Erase</span></button>
+    </div>
+    <span class="spacer"></span>
+    <div class="group">
+      <button type="button" class="icon-button" data-action="undo" aria-label="Undo" title="Undo (Ctrl+Z)" disabled>${ICONS.undo}<span class="button-text">Undo</span></button>
+      <button type="button" class="icon-button" data-action="redo" aria-label="Redo" title="Redo (Ctrl+Shift+Z)" disabled>${ICONS.redo}<span class="button-text">Redo</span></button>
+      <button type="button" class="icon-button" data-action="save" aria-label="Save after image" title="Save the after image">${ICONS.download}<span class="button-text">Save</span></button>
+    </div>
+  </div>
+  <div class="message" part="message" role="alert" aria-live="assertive">${ICONS.alert}<p></p><button type="button" aria-label="Dismiss message">${ICONS.close}</button></div>
+  <div class="body">
+  <div class="stage-wrap">
+    <div class="stage" part="stage" tabindex="0" data-tool="compare" role="group" aria-label="Before and after preview. Drop or paste a photo here.">
+      <canvas class="before" part="before"></canvas>
+      <canvas class="after" part="after"></canvas>
+      <canvas class="area" part="area"></canvas>
+      <span class="label tag-before" aria-hidden="true">Before</span>
+      <span class="label tag-after" aria-hidden="true">After</span>
+      <div class="divider" part="divider">
+        <div class="handle" part="handle" role="slider" tabindex="0" aria-label="Before and after divider" aria-valuemin="0" aria-valuemax="100">${ICONS.compare}</div>
+      </div>
+      <div class="cursor" aria-hidden="true"></div>
+      <div class="busy" aria-hidden="true"><span>Preparing preview…</span></div>
+    </div>
+  </div>
+  <div class="panel">
+  <div class="area-bar" part="area-controls">
+    <h3 class="section-title">Treatment area</h3>
+    <div class="field brush">
+      <label for="s-brush">Brush size</label>
+      <input type="range" id="s-brush" min="${BRUSH_MM.min}" max="${BRUSH_MM.max}" step="${BRUSH_MM.step}" value="${BRUSH_MM.value}">
+      <output id="o-brush" for="s-brush"></output>
+    </div>
+    <label class="check"><input type="checkbox" data-action="show-area">Show area</label>
+    <button type="button" data-action="reset-area" title="Back to the automatically detected scalp">Reset area</button>
+    <button type="button" data-action="clear-area" title="Remove the whole area, then paint your own">Clear area</button>
+  </div>
+  <div class="sliders" part="controls"><h3 class="section-title">Impressions</h3>${sliders}</div>
+  </div>
+  </div>
+  <p class="visually-hidden" aria-live="polite" data-status></p>
+</div>`;
+}
+
+function clone(value) {
+  return JSON.parse(JSON.stringify(value));
+}
+
+function errorMessage(error) {
+  // A trap in the wasm module (a Rust panic) is a bug, not the visitor's doing.
+  if (typeof WebAssembly !== 'undefined' && error instanceof WebAssembly.RuntimeError) {
+    return `The previewer ran into an internal error (${error.message}). Please reload the page; if it happens again, try another photo.`;
+  }
+  if (error && typeof error.message === 'string' && error.message) return error.message;
+  return String(error);
+}
+
+function isTextField(el) {
+  if (!el || el.nodeType !== 1) return false;
+  if (el.isContentEditable) return true;
+  const tag = el.tagName;
+  if (tag === 'TEXTAREA') return true;
+  if (tag === 'INPUT') {
+    const type = (el.getAttribute('type') || 'text').toLowerCase();
+    return !['button', 'checkbox', 'color', 'file', 'image', 'radio', 'range', 'reset', 'submit'].includes(type);
+  }
+  return false;
+}
+
+const DECODE_FAILED =
+  'This file could not be opened as a photo. Please choose a JPEG, PNG or WebP image (iPhone HEIC photos: share or export them as JPEG first).';
+
+export class SmpPreview extends HTMLElement {
+  static get observedAttributes() {
+    return ['src', 'max-size'];
+  }
+
+  constructor() {
+    super();
+    const root = this.attachShadow({ mode: 'open' });
+    root.innerHTML = template();
+    const $ = (sel) => root.querySelector(sel);
+    this._el = {
+      stage: $('.stage'),
+      before: $('canvas.before'),
+      after: $('canvas.after'),
+      area: $('canvas.area'),
+      cursor: $('.cursor'),
+      handle: $('.handle'),
+      busy: $('.busy'),
+      message: $('.message'),
+      messageText: $('.message p'),
+      file: $('input[type=file]'),
+      undo: $('[data-action=undo]'),
+      redo: $('[data-action=redo]'),
+      showArea: $('[data-action=show-area]'),
+      brush: $('#s-brush'),
+      brushOut: $('#o-brush'),
+      status: $('[data-status]'),
+      labelBefore: $('.tag-before'),
+      labelAfter: $('.tag-after'),
+    };
+    this._ctx = {
+      before: this._el.before.getContext('2d'),
+      after: this._el.after.getContext('2d'),
+      area: this._el.area.getContext('2d'),
+    };
+    this._wasm = null;
+    this._preview = null;
+    this._settings = null; // the one settings object (live, including a stroke in progress)
+    this._history = []; // committed settings snapshots
+    this._historyIndex = -1;
+    this._tool = 'compare';
+    this._split = 50;
+    this._brushMm = BRUSH_MM.value;
+    this._renderCount = 0;
+    this._frame = 0;
+    this._pendingChange = false;
+    this._loadToken = 0;
+    this._loading = null;
+    this._startPromise = null;
+    this._gesture = null; // { kind: 'divider' | 'paint', pointerId }
+    this._pendingSettings = undefined;
+
+    this._wireControls(root);
+    this._wireStage();
+    this._onPaste = this._onPaste.bind(this);
+    this._setSplit(50);
+    this._syncBrushOutput();
+  }
+
+  // ---- lifecycle -------------------------------------------------------------------------
+
+  connectedCallback() {
+    // Properties set on the element before this class was defined would shadow the accessors.
+    for (const name of ['settings', 'divider']) {
+      if (Object.prototype.hasOwnProperty.call(this, name)) {
+        const value = this[name];
+        delete this[name];
+        this[name] = value;
+      }
+    }
+    document.addEventListener('paste', this._onPaste);
+    this._ensureStarted().catch(() => {});
+  }
+
+  disconnectedCallback() {
+    document.removeEventListener('paste', this._onPaste);
+  }
+
+  attributeChangedCallback(name, oldValue, value) {
+    if (name === 'src' && value && value !== oldValue && this._startPromise) {
+      this.load(value).catch(() => {});
+    }
+  }
+
+  /** Loads the wasm module and shows the demo head (or the `src` photo); runs once. */
+  _ensureStarted() {
+    if (!this._startPromise) this._startPromise = this._start();
+    return this._startPromise;
+  }
+
+  async _start() {
+    this._busy(true);
+    try {
+      this._wasm = await loadWasm();
+      this._limits = this._wasm.Preview.limits();
+      for (const s of STYLE_SLIDERS) {
+        const input = this.shadowRoot.getElementById(`s-${s.key}`);
+        input.min = String(this._limits[s.key].min);
+        input.max = String(this._limits[s.key].max);
+      }
+      this._settings = this._wasm.Preview.defaultSettings();
+    } catch (error) {
+      this._busy(false);
+      this._fail(errorMessage(error));
+      throw error;
+    }
+    this._resetHistory();
+    if (this._pendingSettings !== undefined) {
+      // Settings given before start-up are the starting point, not an undo step.
+      const pending = this._pendingSettings;
+      this._pendingSettings = undefined;
+      this.settings = pending;
+      this._resetHistory();
+    }
+    const src = this.getAttribute('src');
+    if (src && !this._loading) {
+      this.load(src).catch(() => {});
+    }
+    if (!this._preview && !this._loading) {
+      this._showSample();
+    }
+    if (!this._loading) this._busy(false);
+  }
+
+  _showSample() {
+    let preview;
+    try {
+      preview = this._wasm.Preview.sample(SAMPLE_SIZE[0], SAMPLE_SIZE[1]);
+    } catch (error) {
+      this._fail(`The demo head could not be shown (${error && error.message ? error.message : error}). You can still upload your own photo.`);
+      return;
+    }
+    this._show(preview, 'sample', false);
+  }
+
+  // ---- public API ----------------------------------------------------------------------
+
+  /** Settings as a deep copy (JSON-compatible). */
+  get settings() {
+    if (this._settings) return clone(this._settings);
+    return this._pendingSettings !== undefined ? clone(this._pendingSettings) : null;
+  }
+
+  /** Replaces the settings (validated), re-renders, fires smp-change; undoable. */
+  set settings(value) {
+    if (!this._wasm) {
+      this._pendingSettings = clone(value);
+      return;
+    }
+    let normalized;
+    try {
+      normalized = this._wasm.Preview.normalizeSettings(clone(value ?? null));
+    } catch (error) {
+      this._fail(errorMessage(error));
+      return;
+    }
+    this._settings = normalized;
+    this._commit();
+    this._syncSliders();
+    this._changed();
+  }
+
+  /** Number of after-image renders so far (diagnostics). */
+  get renderCount() {
+    return this._renderCount;
+  }
+
+  /** Working size of the photo shown (0 before the first one). */
+  get width() {
+    return this._preview ? this._preview.width : 0;
+  }
+
+  get height() {
+    return this._preview ? this._preview.height : 0;
+  }
+
+  /** Physical scale of the photo's scalp, in pixels per millimetre. */
+  get pxPerMm() {
+    return this._preview ? this._preview.pxPerMm : 0;
+  }
+
+  /** Divider position in percent of the width shown as "before" (0–100). */
+  get divider() {
+    return this._split;
+  }
+
+  set divider(value) {
+    this._setSplit(Number(value));
+  }
+
+  get canUndo() {
+    return this._historyIndex > 0;
+  }
+
+  get canRedo() {
+    return this._historyIndex < this._history.length - 1;
+  }
+
+  undo() {
+    if (!this.canUndo) return false;
+    this._historyIndex -= 1;
+    this._settings = clone(this._history[this._historyIndex]);
+    this._syncSliders();
+    this._changed();
+    this._updateHistoryButtons();
+    this._announce('Undone');
+    return true;
+  }
+
+  redo() {
+    if (!this.canRedo) return false;
+    this._historyIndex += 1;
+    this._settings = clone(this._history[this._historyIndex]);
+    this._syncSliders();
+    this._changed();
+    this._updateHistoryButtons();
+    this._announce('Redone');
+    return true;
+  }
+
+  /**
+   * Loads a photo from a File, a Blob or a URL string. Resolves with { width, height, source }
+   * once it is shown; rejects (after showing a message and firing smp-error) when it cannot be
+   * used, leaving the previous photo and settings in place.
+   */
+  async load(source) {
+    const token = ++this._loadToken;
+    const kind = typeof source === 'string' || source instanceof URL ? 'url' : source instanceof File ? 'file' : 'blob';
+    const task = (async () => {
+      this._busy(true);
+      try {
+        let blob = source;
+        if (kind === 'url') {
+          let response;
+          try {
+            response = await fetch(String(source));
+          } catch {
+            throw new Error('The photo could not be downloaded. Please check the address or upload the file instead.');
+          }
+          if (!response.ok) {
+            throw new Error(`The photo could not be downloaded (HTTP ${response.status}). Please check the address or upload the file instead.`);
+          }
+          blob = await response.blob();
+        } else if (!(source instanceof Blob)) {
+          throw new Error('load() expects a File, a Blob or a URL string.');
+        }
+        await this._ensureStarted();
+        const wasm = this._wasm;
+        const { width, height, pixels } = await this._decode(blob);
+        if (token !== this._loadToken) return null; // a newer load won
+        let preview;
+        try {
+          preview = new wasm.Preview(width, height, pixels);
+        } catch (error) {
+          throw new Error(`This photo could not be analysed: ${errorMessage(error)}`);
+        }
+        this._show(preview, kind, true);
+        return { width, height, source: kind };
+      } catch (error) {
+        if (token === this._loadToken) {
+          this._fail(errorMessage(error));
+          // Nothing shown yet (a bad `src`, say): fall back to the demo head.
+          if (!this._preview && this._wasm && this._settings) this._showSample();
+        }
+        throw error;
+      } finally {
+        if (token === this._loadToken) {
+          this._busy(false);
+          this._loading = null;
+        }
+      }
+    })();
+    this._loading = task;
+    return task;
+  }
+
+  /** The after image at full working resolution. */
+  toBlob(type = 'image/png', quality) {
+    this._flushRender();
+    return new Promise((resolve, reject) => {
+      if (!this._preview) {
+        reject(new Error('No image is shown yet.'));
+        return;
+      }
+      this._el.after.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('The image could not be exported.'))), type, quality);
+    });
+  }
+
+  // ---- photo handling ------------------------------------------------------------------
+
+  get _maxSize() {
+    const n = parseInt(this.getAttribute('max-size'), 10);
+    const limit = this._limits ? this._limits.maxSide : DEFAULT_MAX_SIZE;
+    return Math.min(Number.isFinite(n) && n >= 16 ? n : DEFAULT_MAX_SIZE, limit);
+  }
+
+  async _decode(blob) {
+    let bitmap;
+    try {
+      bitmap = await createImageBitmap(blob, { imageOrientation: 'from-image' });
+    } catch {
+      throw new Error(DECODE_FAILED);
+    }
+    try {
+      if (!bitmap.width || !bitmap.height) throw new Error(DECODE_FAILED);
+      const scale = Math.min(1, this._maxSize / Math.max(bitmap.width, bitmap.height));
+      const width = Math.max(1, Math.round(bitmap.width * scale));
+      const height = Math.max(1, Math.round(bitmap.height * scale));
+      const canvas = document.createElement('canvas');
+      canvas.width = width;
+      canvas.height = height;
+      const ctx = canvas.getContext('2d', { willReadFrequently: true });
+      ctx.imageSmoothingEnabled = true;
+      ctx.imageSmoothingQuality = 'high';
+      ctx.drawImage(bitmap, 0, 0, width, height);
+      const data = ctx.getImageData(0, 0, width, height).data;
+      return { width, height, pixels: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+    } finally {
+      bitmap.close();
+    }
+  }
+
+  /** Shows a new Preview: sizes the canvases, draws before/after, resets the area for a new photo. */
+  _show(preview, source, newPhoto) {
+    const old = this._preview;
+    const { width, height } = preview;
+    let settings = this._settings;
+    if (newPhoto) {
+      // Strokes belong to the previous head; the style sliders carry over.
+      settings = { ...clone(settings), area: { base: 'auto', strokes: [] } };
+    }
+    for (const canvas of [this._el.before, this._el.after, this._el.area]) {
+      canvas.width = width;
+      canvas.height = height;
+    }
+    this._el.stage.style.setProperty('--aspect', `${width} / ${height}`);
+    try {
+      preview.drawPhoto(this._ctx.before);
+    } catch (error) {
+      this._fail(errorMessage(error));
+    }
+    this._preview = preview;
+    if (old && old !== preview) {
+      try {
+        old.free();
+      } catch {
+        /* already freed */
+      }
+    }
+    this._settings = settings;
+    if (newPhoto) this._resetHistory();
+    this._clearMessage();
+    this._renderNow();
+    this._syncSliders();
+    this._announce(source === 'sample' ? 'Demo head shown' : 'Photo loaded');
+    this._emit('smp-ready', { width, height, source });
+  }
+
+  // ---- rendering -----------------------------------------------------------------------
+
+  _areaVisible() {
+    return this._tool !== 'compare' || this._el.showArea.checked;
+  }
+
+  _scheduleRender() {
+    if (this._frame) return;
+    this._frame = requestAnimationFrame(() => {
+      this._frame = 0;
+      this._renderNow();
+    });
+  }
+
+  _flushRender() {
+    if (this._frame) {
+      cancelAnimationFrame(this._frame);
+      this._frame = 0;
+      this._renderNow();
+    }
+  }
+
+  _renderNow() {
+    if (!this._preview || !this._settings) return;
+    try {
+      this._preview.render(this._ctx.after, this._settings);
+      this._renderCount += 1;
+      if (this._areaVisible()) this._drawArea();
+    } catch (error) {
+      this._fail(errorMessage(error));
+    }
+    if (this._pendingChange) {
+      this._pendingChange = false;
+      this._emit('smp-change', { settings: clone(this._settings) });
+    }
+  }
+
+  _drawArea() {
+    if (!this._preview || !this._settings) return;
+    try {
+      this._preview.drawArea(this._ctx.area, this._settings);
+    } catch (error) {
+      this._fail(errorMessage(error));
+    }
+  }
+
+  _updateAreaVisibility() {
+    const visible = this._areaVisible();
+    this._el.stage.classList.toggle('show-area', visible);
+    if (visible) this._drawArea();
+  }
+
+  /** Settings changed: render on the next frame and tell listeners. */
+  _changed() {
+    this._pendingChange = true;
+    this._scheduleRender();
+  }
+
+  // ---- history -------------------------------------------------------------------------
+
+  _resetHistory() {
+    this._history = [clone(this._settings)];
+    this._historyIndex = 0;
+    this._updateHistoryButtons();
+  }
+
+  /** Records the current settings as one undo step (if they differ from the last one). */
+  _commit() {
+    const current = JSON.stringify(this._settings);
+    if (JSON.stringify(this._history[this._historyIndex]) === current) return;
+    this._history.length = this._historyIndex + 1;
+    this._history.push(JSON.parse(current));
+    if (this._history.length > HISTORY_LIMIT) this._history.shift();
+    this._historyIndex = this._history.length - 1;
+    this._updateHistoryButtons();
+  }
+
+  _updateHistoryButtons() {
+    this._el.undo.disabled = !this.canUndo;
+    this._el.redo.disabled = !this.canRedo;
+  }
+
+  _setArea(area, message) {
+    if (!this._settings) return;
+    this._settings = { ...this._settings, area };
+    this._commit();
+    this._changed();
+    this._announce(message);
+  }
+
+  // ---- controls ------------------------------------------------------------------------
+
+  _wireControls(root) {
+    const el = this._el;
+    el.file.addEventListener('change', () => {
+      const file = el.file.files && el.file.files[0];
+      if (file) this.load(file).catch(() => {});
+      el.file.value = '';
+    });
+    for (const button of root.querySelectorAll('[data-tool]')) {
+      if (button.tagName !== 'BUTTON') continue;
+      button.addEventListener('click', () => this._setTool(button.dataset.tool));
+    }
+    el.undo.addEventListener('click', () => this.undo());
+    el.redo.addEventListener('click', () => this.redo());
+    root.querySelector('[data-action=reset-area]').addEventListener('click', () => this._setArea({ base: 'auto', strokes: [] }, 'Area reset'));
+    root.querySelector('[data-action=clear-area]').addEventListener('click', () => this._setArea({ base: 'empty', strokes: [] }, 'Area cleared'));
+    root.querySelector('[data-action=save]').addEventListener('click', () => this._save());
+    root.querySelector('.message button').addEventListener('click', () => this._clearMessage());
+    el.showArea.addEventListener('change', () => this._updateAreaVisibility());
+    el.brush.addEventListener('input', () => {
+      this._brushMm = Number(el.brush.value);
+      this._syncBrushOutput();
+    });
+
+    for (const input of root.querySelectorAll('.sliders input[type=range]')) {
+      const key = input.dataset.key;
+      input.addEventListener('input', () => {
+        if (!this._settings) return;
+        this._settings = { ...this._settings, [key]: Number(input.value) };
+        this._syncSliders();
+        this._changed();
+      });
+      input.addEventListener('change', () => {
+        if (!this._settings) return;
+        this._commit();
+      });
+    }
+
+    // Undo / redo shortcuts while focus is inside the element.
+    root.addEventListener('keydown', (event) => {
+      const mod = event.ctrlKey || event.metaKey;
+      if (!mod || event.altKey) return;
+      const key = event.key.toLowerCase();
+      if (key === 'z' && !event.shiftKey) {
+        event.preventDefault();
+        this.undo();
+      } else if ((key === 'z' && event.shiftKey) || (key === 'y' && event.ctrlKey && !event.metaKey)) {
+        event.preventDefault();
+        this.redo();
+      }
+    });
+  }
+
+  _syncSliders() {
+    if (!this._settings) return;
+    const root = this.shadowRoot;
+    for (const s of STYLE_SLIDERS) {
+      const input = root.getElementById(`s-${s.key}`);
+      const output = root.getElementById(`o-${s.key}`);
+      const value = this._settings[s.key];
+      if (Number(input.value) !== value) input.value = String(value);
+      const shown = `${Math.round(value * 10) / 10} ${s.unit}`;
+      output.textContent = shown;
+      input.setAttribute('aria-valuetext', `${Math.round(value * 10) / 10} ${s.spoken}`);
+    }
+  }
+
+  _syncBrushOutput() {
+    this._el.brushOut.textContent = `${this._brushMm} mm`;
+    this._el.brush.setAttribute('aria-valuetext', `${this._brushMm} millimetres`);
+  }
+
+  _setTool(tool) {
+    this._tool = tool;
+    for (const button of this.shadowRoot.querySelectorAll('button[data-tool]')) {
+      button.setAttribute('aria-pressed', String(button.dataset.tool === tool));
+    }
+    this._el.stage.dataset.tool = tool;
+    if (tool === 'compare') this._el.cursor.classList.remove('visible');
+    this._el.cursor.classList.toggle('erase', tool === 'erase');
+    this._updateAreaVisibility();
+  }
+
+  async _save() {
+    try {
+      const blob = await this.toBlob('image/png');
+      const url = URL.createObjectURL(blob);
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = 'smp-preview.png';
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(url), 10000);
+    } catch (error) {
+      this._fail(errorMessage(error));
+    }
+  }
+
+  // ---- stage: divider, painting, drop --------------------------------------------------
+
+  _setSplit(value) {
+    if (!Number.isFinite(value)) return;
+    const split = Math.min(100, Math.max(0, Math.round(value * 10) / 10));
+    this._split = split;
+    this._el.stage.style.setProperty('--split', `${split}%`);
+    const handle = this._el.handle;
+    const rounded = Math.round(split);
+    handle.setAttribute('aria-valuenow', String(rounded));
+    handle.setAttribute('aria-valuetext', `${rounded}% before`);
+    this._el.labelBefore.style.opacity = split < 12 ? '0' : '';
+    this._el.labelAfter.style.opacity = split > 88 ? '0' : '';
+  }
+
+  /** Pointer position as fractions of the image (x of width, y of height). */
+  _fraction(event) {
+    const rect = this._el.stage.getBoundingClientRect();
+    return [(event.clientX - rect.left) / rect.width, (event.clientY - rect.top) / rect.height];
+  }
+
+  _brushRadiusFraction() {
+    if (!this._preview) return 0.03;
+    const r = (this._brushMm * this._preview.pxPerMm) / this._preview.width;
+    return Math.min(1, Math.max(0.0005, r));
+  }
+
+  _moveCursor(event) {
+    const cursor = this._el.cursor;
+    if (this._tool === 'compare' || !this._preview) {
+      cursor.classList.remove('visible');
+      return;
+    }
+    const rect = this._el.stage.getBoundingClientRect();
+    const diameter = 2 * this._brushRadiusFraction() * rect.width;
+    const x = event.clientX - rect.left;
+    const y = event.clientY - rect.top;
+    cursor.style.width = cursor.style.height = `${diameter}px`;
+    cursor.style.transform = `translate(${x - diameter / 2}px, ${y - diameter / 2}px)`;
+    cursor.classList.add('visible');
+  }
+
+  _wireStage() {
+    const { stage, handle } = this._el;
+
+    handle.addEventListener('keydown', (event) => {
+      const big = event.shiftKey ? 10 : 1;
+      let next = null;
+      switch (event.key) {
+        case 'ArrowLeft':
+        case 'ArrowDown':
+          next = this._split - big;
+          break;
+        case 'ArrowRight':
+        case 'ArrowUp':
+          next = this._split + big;
+          break;
+        case 'PageDown':
+          next = this._split - 10;
+          break;
+        case 'PageUp':
+          next = this._split + 10;
+          break;
+        case 'Home':
+          next = 0;
+          break;
+        case 'End':
+          next = 100;
+          break;
+        default:
+          return;
+      }
+      event.preventDefault();
+      this._setSplit(Math.round(next));
+    });
+
+    handle.addEventListener('pointerdown', (event) => {
+      if (event.button !== 0) return;
+      event.preventDefault();
+      event.stopPropagation();
+      handle.focus({ preventScroll: true });
+      this._startDividerDrag(event, handle);
+    });
+
+    stage.addEventListener('pointerdown', (event) => {
+      if (event.button !== 0 || !this._preview) return;
+      stage.focus({ preventScroll: true });
+      if (this._tool === 'compare') {
+        event.preventDefault();
+        this._startDividerDrag(event, stage);
+        // A finger may be starting a vertical scroll: move the divider once it moves sideways
+        // (or on a tap), not on touch-down.
+        if (event.pointerType === 'touch') this._gesture.touchStart = [event.clientX, event.clientY];
+        else this._setSplit(this._fraction(event)[0] * 100);
+      } else {
+        event.preventDefault();
+        this._startStroke(event);
+      }
+    });
+
+    stage.addEventListener('pointermove', (event) => {
+      if (event.pointerType !== 'touch') this._moveCursor(event);
+      const gesture = this._gesture;
+      if (!gesture || gesture.pointerId !== event.pointerId) return;
+      if (gesture.kind === 'divider') {
+        if (gesture.touchStart) {
+          // Follow the finger only once the move is clearly sideways.
+          const dx = Math.abs(event.clientX - gesture.touchStart[0]);
+          const dy = Math.abs(event.clientY - gesture.touchStart[1]);
+          if (dx < 8 || dx < dy) return;
+          gesture.touchStart = null;
+        }
+        this._setSplit(this._fraction(event)[0] * 100);
+      } else if (gesture.kind === 'paint') {
+        const events = typeof event.getCoalescedEvents === 'function' ? event.getCoalescedEvents() : [];
+        for (const e of events.length ? events : [event]) this._extendStroke(e, false);
+      }
+    });
+    handle.addEventListener('pointermove', (event) => {
+      const gesture = this._gesture;
+      if (gesture && gesture.kind === 'divider' && gesture.pointerId === event.pointerId && gesture.target === handle) {
+        event.stopPropagation();
+        this._setSplit(this._fraction(event)[0] * 100);
+      }
+    });
+
+    const end = (event) => {
+      const gesture = this._gesture;
+      if (!gesture || gesture.pointerId !== event.pointerId) return;
+      if (gesture.kind === 'paint' && event.type === 'pointerup') this._extendStroke(event, true);
+      if (gesture.kind === 'divider' && gesture.touchStart && event.type === 'pointerup') {
+        // A tap: the divider jumps there.
+        this._setSplit(this._fraction(event)[0] * 100);
+      }
+      this._gesture = null;
+      if (gesture.kind === 'paint') {
+        stage.classList.remove('painting');
+        this._commit();
+        this._flushRender();
+      }
+    };
+    for (const target of [stage, handle]) {
+      target.addEventListener('pointerup', end);
+      target.addEventListener('pointercancel', end);
+      target.addEventListener('lostpointercapture', end);
+    }
+    stage.addEventListener('pointerleave', (event) => {
+      if (event.pointerType !== 'touch' && !this._gesture) this._el.cursor.classList.remove('visible');
+    });
+
+    // Drag and drop of an image file.
+    const hasFiles = (event) => event.dataTransfer && Array.from(event.dataTransfer.types || []).includes('Files');
+    stage.addEventListener('dragenter', (event) => {
+      if (!hasFiles(event)) return;
+      event.preventDefault();
+      stage.classList.add('drop-target');
+    });
+    stage.addEventListener('dragover', (event) => {
+      if (!hasFiles(event)) return;
+      event.preventDefault();
+      event.dataTransfer.dropEffect = 'copy';
+      stage.classList.add('drop-target');
+    });
+    stage.addEventListener('dragleave', (event) => {
+      if (event.relatedTarget && stage.contains(event.relatedTarget)) return;
+      stage.classList.remove('drop-target');
+    });
+    stage.addEventListener('drop', (event) => {
+      stage.classList.remove('drop-target');
+      if (!event.dataTransfer) return;
+      event.preventDefault();
+      const file = Array.from(event.dataTransfer.files || [])[0];
+      if (file) this.load(file).catch(() => {});
+      else this._fail('Please drop an image file (JPEG, PNG or WebP).');
+    });
+  }
+
+  _startDividerDrag(event, target) {
+    this._gesture = { kind: 'divider', pointerId: event.pointerId, target };
+    try {
+      target.setPointerCapture(event.pointerId);
+    } catch {
+      /* pointer already gone */
+    }
+  }
+
+  _startStroke(event) {
+    if (!this._settings) return;
+    const [x, y] = this._fraction(event);
+    const stroke = { tool: this._tool === 'erase' ? 'erase' : 'paint', radius: this._brushRadiusFraction(), points: [[x, y]] };
+    this._settings = {
+      ...this._settings,
+      area: { ...this._settings.area, strokes: [...this._settings.area.strokes, stroke] },
+    };
+    this._gesture = { kind: 'paint', pointerId: event.pointerId, stroke };
+    this._el.stage.classList.add('painting');
+    try {
+      this._el.stage.setPointerCapture(event.pointerId);
+    } catch {
+      /* pointer already gone */
+    }
+    this._moveCursor(event);
+    this._changed();
+  }
+
+  /** Adds a point to the stroke in progress, skipping points closer than ¼ radius. */
+  _extendStroke(event, final) {
+    const gesture = this._gesture && this._gesture.kind === 'paint' ? this._gesture : null;
+    if (!gesture || !this._preview) return;
+    const stroke = gesture.stroke;
+    const [x, y] = this._fraction(event);
+    const last = stroke.points[stroke.points.length - 1];
+    const w = this._preview.width;
+    const h = this._preview.height;
+    const distance = Math.hypot((x - last[0]) * w, (y - last[1]) * h);
+    const minimum = final ? 0.5 : stroke.radius * w * 0.25;
+    if (distance < minimum) return;
+    stroke.points.push([x, y]);
+    this._changed();
+  }
+
+  _onPaste(event) {
+    if (!this.isConnected || !event.clipboardData) return;
+    const path = event.composedPath ? event.composedPath() : [event.target];
+    if (isTextField(path[0]) || isTextField(document.activeElement)) return;
+    const item = Array.from(event.clipboardData.files || []).find((f) => f.type.startsWith('image/'));
+    const file =
+      item ||
+      Array.from(event.clipboardData.items || [])
+        .filter((i) => i.kind === 'file' && i.type.startsWith('image/'))
+        .map((i) => i.getAsFile())
+        .find(Boolean);
+    if (!file) return;
+    event.preventDefault();
+    this.load(file).catch(() => {});
+  }
+
+  // ---- messages and events -------------------------------------------------------------
+
+  _busy(on) {
+    this._el.busy.classList.toggle('visible', on);
+    this.toggleAttribute('busy', on);
+  }
+
+  _fail(message) {
+    this._el.messageText.textContent = message;
+    this._el.message.classList.add('visible');
+    this._emit('smp-error', { message });
+  }
+
+  _clearMessage() {
+    this._el.message.classList.remove('visible');
+    this._el.messageText.textContent = '';
+  }
+
+  _announce(text) {
+    this._el.status.textContent = text;
+  }
+
+  _emit(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+}
+
+if (!customElements.get('smp-preview')) {
+  customElements.define('smp-preview', SmpPreview);
+}
