@@ -66,13 +66,12 @@ fn upscale_to(image: &RgbaImage, pixels: u32) -> RgbaImage {
             let (x0, y0) = (sx as u32, sy as u32);
             let (x1, y1) = ((x0 + 1).min(image.width - 1), (y0 + 1).min(image.height - 1));
             let (tx, ty) = (sx - x0 as f32, sy - y0 as f32);
-            let mut px = [0u8; 4];
-            for c in 0..4 {
+            let px = std::array::from_fn(|c| {
                 let at = |x, y| image.pixel(x, y)[c] as f32;
                 let top = at(x0, y0) * (1.0 - tx) + at(x1, y0) * tx;
                 let bottom = at(x0, y1) * (1.0 - tx) + at(x1, y1) * tx;
-                px[c] = (top * (1.0 - ty) + bottom * ty).round() as u8;
-            }
+                (top * (1.0 - ty) + bottom * ty).round() as u8
+            });
             out.set_pixel(x, y, px);
         }
     }

@@ -14,8 +14,7 @@ use std::sync::OnceLock;
 use rand::rngs::SmallRng;
 use rand::{RngExt, SeedableRng};
 
-use crate::image::Mask;
-use crate::region::PixelRect;
+use crate::region::AreaWeights;
 use crate::scale::Scale;
 use crate::settings::DENSITY_RANGE;
 
@@ -74,10 +73,11 @@ impl DotField {
 
     /// Calls `visit` for every impression shown at `density_fraction` of the field's density,
     /// thinned further where the area's weight is below 1.
-    pub fn for_each_visible(&self, weights: &Mask, density_fraction: f32, mut visit: impl FnMut(Impression)) {
-        let Some(bounds) = PixelRect::of_nonzero(weights) else {
+    pub fn for_each_visible(&self, area: &AreaWeights, density_fraction: f32, mut visit: impl FnMut(Impression)) {
+        let Some(bounds) = area.bounds else {
             return;
         };
+        let weights = &area.weights;
         let cells = |from: u32, to: u32| (from as f32 / self.cell_px) as u32..=(to as f32 / self.cell_px) as u32;
         for cy in cells(bounds.y0, bounds.y1) {
             for cx in cells(bounds.x0, bounds.x1) {
@@ -182,7 +182,7 @@ mod tests {
     fn measured_density_matches_the_request() {
         // 10 px/mm, a 10 cm² square.
         let scale = Scale::new(10.0);
-        let weights = Mask::from_fn(400, 250, |_, _| 1.0);
+        let weights = AreaWeights::new(crate::image::Mask::from_fn(400, 250, |_, _| 1.0));
         let field = DotField::new(7, scale);
         let mut count = 0;
         field.for_each_visible(&weights, 80.0 / DENSITY_RANGE.1, |_| count += 1);

@@ -3,7 +3,7 @@
 use crate::dots::{DotField, Impression};
 use crate::error::PreviewError;
 use crate::image::{Mask, RgbaImage};
-use crate::region::{self, AreaCache};
+use crate::region::{self, AreaCache, AreaWeights};
 use crate::render;
 use crate::sample;
 use crate::scale::Scale;
@@ -67,7 +67,7 @@ impl Preview {
     /// The treatment area's weight per pixel for these settings (1 = full density).
     pub fn area(&mut self, settings: &Settings) -> Result<&Mask, PreviewError> {
         settings.validate()?;
-        Ok(area_weights(&mut self.area_cache, &self.analysis, &self.photo, settings))
+        Ok(&area_weights(&mut self.area_cache, &self.analysis, &self.photo, settings).weights)
     }
 
     /// The after-image: the photo with simulated impressions in the treatment area.
@@ -108,7 +108,7 @@ impl Preview {
     }
 }
 
-fn area_weights<'a>(cache: &'a mut AreaCache, analysis: &Analysis, photo: &RgbaImage, settings: &Settings) -> &'a Mask {
+fn area_weights<'a>(cache: &'a mut AreaCache, analysis: &Analysis, photo: &RgbaImage, settings: &Settings) -> &'a AreaWeights {
     let base = match settings.area.base {
         AreaBase::Auto => Some(&analysis.scalp),
         AreaBase::Empty => None,

@@ -10,8 +10,23 @@ use crate::settings::{Area, Stroke, Tool};
 /// Fraction of the brush radius over which a stroke's edge fades (the brush is soft).
 const BRUSH_FALLOFF: f32 = 0.3;
 
+/// The treatment area's weight per pixel, with the rectangle outside which every weight is 0
+/// (so per-render work scans the area, not the photo).
+#[derive(Clone, Debug, PartialEq)]
+pub struct AreaWeights {
+    pub weights: Mask,
+    pub bounds: Option<PixelRect>,
+}
+
+impl AreaWeights {
+    pub fn new(weights: Mask) -> Self {
+        let bounds = PixelRect::of_nonzero(&weights);
+        Self { weights, bounds }
+    }
+}
+
 /// Weight per pixel of `area` over a `width` × `height` image.
-pub fn area_weights(area: &Area, softness_mm: f32, base: Option<&Mask>, scale: Scale, width: u32, height: u32) -> Mask {
+pub fn area_weights(area: &Area, softness_mm: f32, base: Option<&Mask>, scale: Scale, width: u32, height: u32) -> AreaWeights {
     let mut coverage = match base {
         Some(mask) => mask.clone(),
         None => Mask::empty(width, height),
@@ -20,18 +35,18 @@ pub fn area_weights(area: &Area, softness_mm: f32, base: Option<&Mask>, scale: S
         apply_stroke(&mut coverage, stroke);
     }
     fade_inside(&mut coverage, scale.px(softness_mm));
-    coverage
+    AreaWeights::new(coverage)
 }
 
 /// Remembers the last area so slider changes that leave it alone do not recompute it.
 #[derive(Default)]
 pub struct AreaCache {
     key: Option<(Area, f32, bool)>,
-    weights: Option<Mask>,
+    weights: Option<AreaWeights>,
 }
 
 impl AreaCache {
-    pub fn get(&mut self, area: &Area, softness_mm: f32, base: Option<&Mask>, scale: Scale, width: u32, height: u32) -> &Mask {
+    pub fn get(&mut self, area: &Area, softness_mm: f32, base: Option<&Mask>, scale: Scale, width: u32, height: u32) -> &AreaWeights {
         let fresh = self.key.as_ref().is_some_and(|(a, s, b)| a == area && *s == softness_mm && *b == base.is_some());
         if !fresh || self.weights.is_none() {
             self.weights = Some(area_weights(area, softness_mm, base, scale, width, height));
@@ -243,7 +258,7 @@ mod tests {
     #[test]
     fn a_painted_stroke_covers_its_line_and_nothing_beyond_its_radius() {
         let area = Area { base: AreaBase::Empty, strokes: vec![stroke(Tool::Paint, 0.1, &[[0.2, 0.5], [0.8, 0.5]])] };
-        let weights = area_weights(&area, 0.0, None, Scale::new(1.0), 100, 100);
+        let weights = area_weights(&area, 0.0, None, Scale::new(1.0), 100, 100).weights;
         // Radius 10 px: full strength within 7 px, half strength at 8.5 px.
         assert_eq!(weights.get(50, 50), 1.0);
         assert_eq!(weights.get(50, 43), 1.0);
@@ -254,8 +269,8 @@ mod tests {
     #[test]
     fn softness_fades_inside_the_outline_only() {
         let area = Area { base: AreaBase::Empty, strokes: vec![stroke(Tool::Paint, 0.3, &[[0.5, 0.5]])] };
-        let hard = area_weights(&area, 0.0, None, Scale::new(1.0), 100, 100);
-        let soft = area_weights(&area, 10.0, None, Scale::new(1.0), 100, 100);
+        let hard = area_weights(&area, 0.0, None, Scale::new(1.0), 100, 100).weights;
+        let soft = area_weights(&area, 10.0, None, Scale::new(1.0), 100, 100).weights;
         let outside = |m: &Mask| m.values.iter().zip(&hard.values).filter(|(v, h)| **v > 0.0 && **h == 0.0).count();
         assert_eq!(outside(&soft), 0, "the fade never reaches beyond the hard outline");
         assert!(soft.get(50, 50) > 0.99);
@@ -267,7 +282,7 @@ mod tests {
     fn erasing_removes_from_the_starting_area() {
         let base = Mask::from_fn(100, 100, |_, _| 1.0);
         let area = Area { base: AreaBase::Auto, strokes: vec![stroke(Tool::Erase, 0.1, &[[0.5, 0.5]])] };
-        let weights = area_weights(&area, 0.0, Some(&base), Scale::new(1.0), 100, 100);
+        let weights = area_weights(&area, 0.0, Some(&base), Scale::new(1.0), 100, 100).weights;
         assert_eq!(weights.get(50, 50), 0.0);
         assert_eq!(weights.get(10, 10), 1.0);
     }

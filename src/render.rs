@@ -10,7 +10,7 @@ use crate::color;
 use crate::dots::{DotField, Impression};
 use crate::image::{Mask, RgbaImage};
 use crate::pigment::Pigment;
-use crate::region::PixelRect;
+use crate::region::{AreaWeights, PixelRect};
 use crate::scale::Scale;
 use crate::settings::Settings;
 
@@ -29,16 +29,16 @@ const MAX_COVERAGE: f32 = 0.999;
 
 /// Writes the after-image into `out` (width × height RGBA): the photo, with impressions where
 /// `weights` is above 0 and unchanged bytes everywhere else.
-pub fn render(photo: &RgbaImage, weights: &Mask, field: &DotField, settings: &Settings, scale: Scale, out: &mut [u8]) {
+pub fn render(photo: &RgbaImage, area: &AreaWeights, field: &DotField, settings: &Settings, scale: Scale, out: &mut [u8]) {
     out.copy_from_slice(&photo.pixels);
-    let Some(area) = PixelRect::of_nonzero(weights) else {
+    let Some(bounds) = area.bounds else {
         return;
     };
-    let mut ink = InkLayer::new(area);
+    let mut ink = InkLayer::new(bounds);
     let nominal_radius_px = scale.px(settings.impression_size / 1000.0) / 2.0;
     let halo_sigma_px = scale.px(HALO_SIGMA_MM);
-    field.for_each_visible(weights, settings.density_fraction(), |imp| ink.deposit(&imp, nominal_radius_px, halo_sigma_px));
-    ink.apply(photo, weights, Pigment::from_shade(settings.shade), out);
+    field.for_each_visible(area, settings.density_fraction(), |imp| ink.deposit(&imp, nominal_radius_px, halo_sigma_px));
+    ink.apply(photo, &area.weights, Pigment::from_shade(settings.shade), out);
 }
 
 /// Pigment over the area's bounding rectangle, as optical depth: coverage = 1 - exp(-depth),
