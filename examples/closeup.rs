@@ -23,7 +23,7 @@ fn main() {
             let photo = RgbaImage::filled(tile, tile, [skin[0], skin[1], skin[2], 255]);
             // Left half untreated for comparison.
             let scalp = Mask::from_fn(tile, tile, |x, _| if x >= tile / 2 { 1.0 } else { 0.0 });
-            let mut preview = Preview::with_analysis(photo, Analysis { scalp, scale: Scale::new(px_per_mm) });
+            let mut preview = Preview::with_analysis(photo, Analysis::new(scalp, Scale::new(px_per_mm)));
             let after = preview.render(&Settings { softness: 0.0, ..settings.clone() }).expect("render");
             for y in 0..tile {
                 for x in 0..tile {

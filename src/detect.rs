@@ -38,20 +38,17 @@ const FALLBACK_BREADTH: f32 = 0.6;
 
 /// A first guess of the scalp, which the visitor then corrects with the brush.
 pub fn guess_scalp(photo: &RgbaImage) -> Analysis {
-    let fallback = || Analysis {
-        scalp: Mask::empty(photo.width, photo.height),
-        scale: Scale::from_head_breadth_px(photo.width as f32 * FALLBACK_BREADTH),
-    };
+    let fallback = || Analysis::new(Mask::empty(photo.width, photo.height), Scale::from_head_breadth_px(photo.width as f32 * FALLBACK_BREADTH));
     let Some(work) = Working::from_photo(photo) else {
         return fallback();
     };
     let Some(guess) = guess_on(&work) else {
         return fallback();
     };
-    Analysis {
-        scalp: upsample(&guess.scalp, work.factor, photo.width, photo.height),
-        scale: Scale::from_head_breadth_px(guess.breadth * work.factor as f32),
-    }
+    Analysis::new(
+        upsample(&guess.scalp, work.factor, photo.width, photo.height),
+        Scale::from_head_breadth_px(guess.breadth * work.factor as f32),
+    )
 }
 
 /// What the detector found, in working pixels.

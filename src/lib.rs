@@ -8,6 +8,7 @@ pub mod color;
 pub mod detect;
 pub mod dots;
 pub mod error;
+pub mod hair;
 pub mod image;
 pub mod pigment;
 pub mod preview;
@@ -16,6 +17,7 @@ pub mod render;
 pub mod sample;
 pub mod scale;
 pub mod settings;
+pub mod stage;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

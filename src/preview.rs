@@ -6,8 +6,11 @@ use crate::image::{Mask, RgbaImage};
 use crate::region::{self, AreaCache, AreaWeights};
 use crate::render;
 use crate::sample;
-use crate::scale::Scale;
-use crate::settings::Settings;
+use crate::scale::{HEAD_BREADTH_MM, Scale};
+use crate::hair;
+use crate::settings::{PigmentChoice, ScaleSetting, Settings};
+use crate::stage::Stage;
+use serde::Serialize;
 use crate::{detect, settings::AreaBase};
 
 /// Longest side accepted; the page downscales photos to its working size before this.
@@ -18,7 +21,36 @@ pub const MAX_SIDE: u32 = 4096;
 pub struct Analysis {
     /// The starting treatment area: detected on photos, exact on the demo head.
     pub scalp: Mask,
+    /// Scale from the head's width in pixels, for a head 150 mm wide (exact on the demo head).
     pub scale: Scale,
+    /// Pupil centres in pixels, where the photo shows them and they were found.
+    pub eyes: Option<[[f32; 2]; 2]>,
+    /// Average colour of the visitor's remaining hair, in linear RGB, where some is visible.
+    pub hair_colour: Option<[f32; 3]>,
+    /// Average colour of the scalp's skin, in linear RGB.
+    pub skin_colour: Option<[f32; 3]>,
+    /// How soft the photo's own detail is: the blur (Gaussian sigma, px) its sharpest edges
+    /// show. Impressions are drawn no sharper than the photo.
+    pub blur_px: f32,
+}
+
+impl Analysis {
+    /// An analysis that knows only the scalp and the scale.
+    pub fn new(scalp: Mask, scale: Scale) -> Self {
+        Self { scalp, scale, eyes: None, hair_colour: None, skin_colour: None, blur_px: 0.0 }
+    }
+
+    /// The scale these settings ask for: from the marked pupils, otherwise from the head width.
+    pub fn scale_for(&self, setting: &ScaleSetting) -> Scale {
+        match setting.eyes {
+            Some([a, b]) => {
+                let (w, h) = (self.scalp.width as f32, self.scalp.height as f32);
+                let distance_px = ((a[0] - b[0]) * w).hypot((a[1] - b[1]) * h);
+                Scale::new(distance_px / setting.pupil_distance)
+            }
+            None => Scale::new(self.scale.px_per_mm * HEAD_BREADTH_MM / setting.head_width),
+        }
+    }
 }
 
 pub struct Preview {
@@ -83,7 +115,7 @@ impl Preview {
         if out.len() != self.photo.pixels.len() {
             return Err(PreviewError::PixelCount { expected: self.photo.pixels.len(), actual: out.len() });
         }
-        let scale = self.analysis.scale;
+        let scale = self.analysis.scale_for(&settings.scale);
         let weights = area_weights(&mut self.area_cache, &self.analysis, &self.photo, settings);
         let field = DotField::new(settings.seed, scale);
         render::render(&self.photo, weights, &field, settings, scale, out);
@@ -93,12 +125,31 @@ impl Preview {
     /// The impressions these settings show, in field order.
     pub fn visible_impressions(&mut self, settings: &Settings) -> Result<Vec<Impression>, PreviewError> {
         settings.validate()?;
-        let scale = self.analysis.scale;
+        let scale = self.analysis.scale_for(&settings.scale);
         let weights = area_weights(&mut self.area_cache, &self.analysis, &self.photo, settings);
         let field = DotField::new(settings.seed, scale);
         let mut found = Vec::new();
         field.for_each_visible(weights, settings.density_fraction(), |imp| found.push(imp));
         Ok(found)
+    }
+
+    /// What these settings amount to, for the page to show: the scale in use, the pigment
+    /// chosen or suggested, and any advice for the treatment stage.
+    pub fn describe(&self, settings: &Settings) -> Result<Description, PreviewError> {
+        settings.validate()?;
+        let (w, h) = (self.width() as f32, self.height() as f32);
+        let suggested_pigment = hair::suggest_pigment(&self.analysis);
+        Ok(Description {
+            px_per_mm: self.analysis.scale_for(&settings.scale).px_per_mm,
+            scale_from: if settings.scale.eyes.is_some() { "eyes" } else { "headWidth" },
+            eyes_guess: self.analysis.eyes.map(|e| e.map(|[x, y]| [x / w, y / h])),
+            suggested_pigment,
+            pigment: match settings.pigment {
+                PigmentChoice::Auto => suggested_pigment,
+                chosen => chosen,
+            },
+            advice: Stage::advice(settings.session, settings.months_since_session),
+        })
     }
 
     /// The area as a translucent tint over the photo, for the visitor to see what they painted.
@@ -108,10 +159,28 @@ impl Preview {
     }
 }
 
+/// A summary of settings applied to one photo.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Description {
+    /// Pixels per millimetre in use.
+    pub px_per_mm: f32,
+    /// `eyes` when the marked pupils set the scale, `headWidth` otherwise.
+    pub scale_from: &'static str,
+    /// Pupils found on the photo (fractions of the image), to place the eye-line marker.
+    pub eyes_guess: Option<[[f32; 2]; 2]>,
+    pub suggested_pigment: PigmentChoice,
+    /// The pigment rendered (the suggestion when the setting is `auto`).
+    pub pigment: PigmentChoice,
+    /// A note on the treatment stage (a touch-up after years, healing on the first days).
+    pub advice: Option<String>,
+}
+
 fn area_weights<'a>(cache: &'a mut AreaCache, analysis: &Analysis, photo: &RgbaImage, settings: &Settings) -> &'a AreaWeights {
     let base = match settings.area.base {
         AreaBase::Auto => Some(&analysis.scalp),
         AreaBase::Empty => None,
     };
-    cache.get(&settings.area, settings.softness, base, analysis.scale, photo.width, photo.height)
+    let scale = analysis.scale_for(&settings.scale);
+    cache.get(&settings.area, settings.softness, base, scale, photo.width, photo.height)
 }

@@ -41,16 +41,16 @@ pub fn area_weights(area: &Area, softness_mm: f32, base: Option<&Mask>, scale: S
 /// Remembers the last area so slider changes that leave it alone do not recompute it.
 #[derive(Default)]
 pub struct AreaCache {
-    key: Option<(Area, f32, bool)>,
+    key: Option<(Area, f32, bool, Scale)>,
     weights: Option<AreaWeights>,
 }
 
 impl AreaCache {
     pub fn get(&mut self, area: &Area, softness_mm: f32, base: Option<&Mask>, scale: Scale, width: u32, height: u32) -> &AreaWeights {
-        let fresh = self.key.as_ref().is_some_and(|(a, s, b)| a == area && *s == softness_mm && *b == base.is_some());
+        let fresh = self.key.as_ref().is_some_and(|(a, s, b, sc)| a == area && *s == softness_mm && *b == base.is_some() && *sc == scale);
         if !fresh || self.weights.is_none() {
             self.weights = Some(area_weights(area, softness_mm, base, scale, width, height));
-            self.key = Some((area.clone(), softness_mm, base.is_some()));
+            self.key = Some((area.clone(), softness_mm, base.is_some(), scale));
         }
         self.weights.as_ref().expect("just computed")
     }

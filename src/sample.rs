@@ -36,7 +36,7 @@ pub struct SampleHead {
 pub fn sample_head(width: u32, height: u32) -> SampleHead {
     if width == 0 || height == 0 {
         let image = RgbaImage { width, height, pixels: Vec::new() };
-        let analysis = Analysis { scalp: Mask::empty(width, height), scale: Scale::new(1.0) };
+        let analysis = Analysis::new(Mask::empty(width, height), Scale::new(1.0));
         return SampleHead { image, analysis };
     }
     Scene::new(width, height).render()
@@ -1209,7 +1209,7 @@ impl Scene {
         self.draw_brows(&mut frame.pixels, &frame.depth);
         let image = RgbaImage { width: self.width, height: self.height, pixels: frame.pixels };
         let scalp = Mask { width: self.width, height: self.height, values: frame.mask };
-        SampleHead { image, analysis: Analysis { scalp, scale: Scale::new(self.camera.px_per_mm) } }
+        SampleHead { image, analysis: Analysis::new(scalp, Scale::new(self.camera.px_per_mm)) }
     }
 
     /// Pass 1: what each pixel centre sees, its depth, and the scalp's signed value there

@@ -16,6 +16,10 @@ pub const DENSITY_RANGE: (f32, f32) = (10.0, 120.0); // impressions per cm²
 pub const IMPRESSION_SIZE_RANGE: (f32, f32) = (90.0, 170.0); // µm, clinical needle impressions
 pub const SHADE_RANGE: (f32, f32) = (0.0, 100.0); // % from light grey to carbon black
 pub const SOFTNESS_RANGE: (f32, f32) = (0.0, 30.0); // mm of fade at the area's edge
+pub const SESSION_RANGE: (f32, f32) = (1.0, 4.0); // sessions done so far
+pub const MONTHS_SINCE_RANGE: (f32, f32) = (0.0, 96.0); // 0 = days after, 1 = healed, up to 8 years
+pub const PUPIL_DISTANCE_RANGE: (f32, f32) = (50.0, 75.0); // mm between the pupils
+pub const HEAD_WIDTH_RANGE: (f32, f32) = (120.0, 180.0); // mm across the head above the ears
 
 /// Upper bound on stroke points, so a runaway script cannot stall the page.
 pub const MAX_STROKE_POINTS: usize = 200_000;
@@ -32,8 +36,21 @@ pub struct Settings {
     pub impression_size: f32,
     /// Pigment darkness in percent: 0 = light grey, 100 = undiluted carbon black.
     pub shade: f32,
-    /// Width in mm over which density fades out at the area's edge.
+    /// Width in mm of the transition at the area's edge (the hairline zone): impressions get
+    /// sparser, finer and lighter across it. About 2–3 mm reads as a defined hairline,
+    /// 10–15 mm as a soft, broken one.
     pub softness: f32,
+    /// Pigment colour; `auto` takes the one suggested from the photo.
+    pub pigment: PigmentChoice,
+    /// Sessions done so far (1–4): density and darkness build up, impressions stay in place.
+    pub session: u32,
+    /// Months since the last session: 0 = the first days (redness, darker impressions),
+    /// 1 = healed, then up to 96 (8 years) of slow fading.
+    pub months_since_session: f32,
+    /// Some impressions placed in groups of 2–3, like follicular units.
+    pub grouping: bool,
+    /// How the photo's physical scale is set.
+    pub scale: ScaleSetting,
     pub area: Area,
 }
 
@@ -46,8 +63,45 @@ impl Default for Settings {
             impression_size: 120.0,
             shade: 70.0,
             softness: 6.0,
+            pigment: PigmentChoice::Auto,
+            session: 3,
+            months_since_session: 1.0,
+            grouping: false,
+            scale: ScaleSetting::default(),
             area: Area::default(),
         }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum PigmentChoice {
+    /// The colour suggested from the photo's remaining hair and skin.
+    #[default]
+    Auto,
+    Black,
+    DarkBrown,
+    Brown,
+    LightBrown,
+    GreyBlend,
+}
+
+/// The photo's physical scale: from the pupils when the visitor marked them (the average adult
+/// pupil distance is 63 mm), otherwise from the head's width.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct ScaleSetting {
+    /// Centres of the two pupils as fractions of the image (x of its width, y of its height).
+    pub eyes: Option<[[f32; 2]; 2]>,
+    /// Distance between the pupils in mm.
+    pub pupil_distance: f32,
+    /// Head width above the ears in mm, used when the eyes are not marked.
+    pub head_width: f32,
+}
+
+impl Default for ScaleSetting {
+    fn default() -> Self {
+        Self { eyes: None, pupil_distance: 63.0, head_width: crate::scale::HEAD_BREADTH_MM }
     }
 }
 
@@ -101,6 +155,18 @@ impl Settings {
         check_range("impressionSize", self.impression_size, IMPRESSION_SIZE_RANGE, "µm")?;
         check_range("shade", self.shade, SHADE_RANGE, "%")?;
         check_range("softness", self.softness, SOFTNESS_RANGE, "mm")?;
+        check_range("session", self.session as f32, SESSION_RANGE, "sessions")?;
+        check_range("monthsSinceSession", self.months_since_session, MONTHS_SINCE_RANGE, "months")?;
+        check_range("scale.pupilDistance", self.scale.pupil_distance, PUPIL_DISTANCE_RANGE, "mm")?;
+        check_range("scale.headWidth", self.scale.head_width, HEAD_WIDTH_RANGE, "mm")?;
+        if let Some(eyes) = self.scale.eyes {
+            if !eyes.iter().flatten().all(|v| v.is_finite() && (-0.5..=1.5).contains(v)) {
+                return Err(setting_error("scale.eyes", "each pupil must be an [x, y] pair of fractions of the image".into()));
+            }
+            if eyes[0] == eyes[1] {
+                return Err(setting_error("scale.eyes", "the two pupils must be at different places".into()));
+            }
+        }
         let mut total_points = 0;
         for (i, stroke) in self.area.strokes.iter().enumerate() {
             let field = format!("area.strokes[{i}]");
@@ -161,6 +227,10 @@ pub struct Limits {
     pub impression_size: Range,
     pub shade: Range,
     pub softness: Range,
+    pub session: Range,
+    pub months_since_session: Range,
+    pub pupil_distance: Range,
+    pub head_width: Range,
 }
 
 impl Limits {
@@ -172,6 +242,10 @@ impl Limits {
             impression_size: range(IMPRESSION_SIZE_RANGE, defaults.impression_size),
             shade: range(SHADE_RANGE, defaults.shade),
             softness: range(SOFTNESS_RANGE, defaults.softness),
+            session: range(SESSION_RANGE, defaults.session as f32),
+            months_since_session: range(MONTHS_SINCE_RANGE, defaults.months_since_session),
+            pupil_distance: range(PUPIL_DISTANCE_RANGE, defaults.scale.pupil_distance),
+            head_width: range(HEAD_WIDTH_RANGE, defaults.scale.head_width),
         }
     }
 }
@@ -231,7 +305,16 @@ mod tests {
     #[test]
     fn limits_hold_the_defaults() {
         let limits = Limits::get();
-        for range in [limits.density, limits.impression_size, limits.shade, limits.softness] {
+        for range in [
+            limits.density,
+            limits.impression_size,
+            limits.shade,
+            limits.softness,
+            limits.session,
+            limits.months_since_session,
+            limits.pupil_distance,
+            limits.head_width,
+        ] {
             assert!(range.min <= range.default && range.default <= range.max, "{range:?}");
         }
     }

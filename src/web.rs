@@ -87,6 +87,13 @@ impl WebPreview {
         to_js(&settings_from(settings)?)
     }
 
+    /// What `settings` amount to on this photo: `{pxPerMm, scaleFrom, eyesGuess,
+    /// suggestedPigment, pigment, advice}`.
+    pub fn describe(&self, settings: JsValue) -> Result<JsValue, JsError> {
+        let settings = settings_from(settings)?;
+        to_js(&self.core.describe(&settings).map_err(js_error)?)
+    }
+
     /// Draws the photo as it is (the before layer).
     #[wasm_bindgen(js_name = drawPhoto)]
     pub fn draw_photo(&self, ctx: &CanvasRenderingContext2d) -> Result<(), JsError> {

@@ -29,7 +29,7 @@ fn preview(image: RgbaImage, px_per_mm: f32) -> Preview {
         let dy = (y as f32 + 0.5 - H as f32 / 2.0) / (H as f32 * 0.35);
         if dx * dx + dy * dy <= 1.0 { 1.0 } else { 0.0 }
     });
-    Preview::with_analysis(image, Analysis { scalp, scale: Scale::new(px_per_mm) })
+    Preview::with_analysis(image, Analysis::new(scalp, Scale::new(px_per_mm)))
 }
 
 fn light_skin() -> Preview {
@@ -136,7 +136,7 @@ fn measured_impression_density_on_the_output_matches_the_setting() {
     let size = 400;
     let flat = RgbaImage::filled(size, size, [230, 190, 165, 255]);
     let scalp = Mask::from_fn(size, size, |_, _| 1.0);
-    let mut preview = Preview::with_analysis(flat, Analysis { scalp, scale: Scale::new(20.0) });
+    let mut preview = Preview::with_analysis(flat, Analysis::new(scalp, Scale::new(20.0)));
     for density in [30.0, 60.0, 100.0] {
         let settings = Settings { density, softness: 0.0, ..Settings::default() };
         let after = preview.render(&settings).unwrap();
