@@ -1,14 +1,17 @@
 //! The impression field: where every possible impression of a photo lies, fixed by a seed.
 //!
-//! The field is a jittered grid at the highest density offered. Each cell holds one candidate
-//! impression with its own position, size, ink and a rank; an impression shows when its rank
-//! is below the wanted density (times the area's weight there). Sliders therefore add or remove
-//! impressions but never move one, and a cell's impression depends only on (seed, cell), so no
-//! field needs storing however large the photo.
+//! Positions come from one toroidal Poisson-disk tile at the densest spacing offered, made once
+//! by weighted sample elimination (Yuksel 2015), which also ranks the points progressively: the
+//! points below any rank are themselves an even Poisson-disk spread. An impression shows when
+//! its rank is below the wanted density times the area's weight there, so sliders and sessions
+//! add or remove impressions but never move one, and any density is even, with no clumps, gaps
+//! or grid.
 //!
-//! Ranks come from a blue-noise threshold tile, so every density is an even spread with no
-//! clumps or bare patches, as follicles and a practitioner's careful stippling are.
+//! The tile spans about 9 cm; each copy of it gives its impressions their own size, pigment
+//! load, depth and hue from a hash of (seed, copy, point), so the repeat does not show.
 
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
 use std::sync::OnceLock;
 
 use rand::rngs::SmallRng;
@@ -20,13 +23,21 @@ use crate::settings::DENSITY_RANGE;
 
 /// Spread of impression diameters around the nominal size (log-normal sigma): a hand-held
 /// needle never deposits two identical impressions.
-const SIZE_SPREAD: f32 = 0.18;
+const SIZE_SPREAD: f32 = 0.15;
 
-/// How far an impression may stray from its cell's centre, as a fraction of the cell: enough to
-/// hide the grid, not so much that neighbours touch.
-const JITTER: f32 = 0.75;
+/// Points in the tile: 96² at 120/cm² makes a tile 87.6 mm wide.
+const TILE_POINTS: usize = 96 * 96;
 
-/// One candidate impression.
+/// Share of impressions that get companions when grouping is on, and their distance (mm).
+const GROUPED_SHARE: f32 = 0.4;
+const COMPANION_DISTANCE_MM: (f32, f32) = (0.22, 0.4);
+
+/// How much the hairline's edge wanders (in weight) and over what lengths (mm), so the
+/// transition reads as a natural, broken edge rather than a drawn curve.
+const EDGE_WANDER: f32 = 0.45;
+const EDGE_WAVELENGTHS_MM: [f32; 2] = [6.0, 2.2];
+
+/// One impression.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Impression {
     /// Centre in image pixels (sub-pixel).
@@ -36,39 +47,34 @@ pub struct Impression {
     pub size: f32,
     /// Pigment load relative to a full impression, in (0, 1].
     pub ink: f32,
+    /// How deep the pigment sits, 0 (shallow, crisp) to 1 (deep, softer and cooler).
+    pub depth: f32,
+    /// Tone of this impression's black, -1 (warmer) to 1 (cooler): layered black hues.
+    pub hue: f32,
     /// Order of appearance in [0, 1): lower ranks show at lower densities.
     pub rank: f32,
+    /// Where in the edge transition the impression lies: 0 at the outline, 1 fully inside.
+    /// Impressions get finer and lighter towards the outline, as a hairline does.
+    pub zone: f32,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct DotField {
     seed: u32,
-    cell_px: f32,
-    /// Where this seed's grid starts in the blue-noise tile.
-    tile_offset: (u32, u32),
+    px_per_mm: f32,
+    /// Where this seed's tiling starts, in tile units, and which of the tile's 8 symmetries
+    /// it uses: every seed gives a different arrangement.
+    origin: (f32, f32),
+    symmetry: u8,
+    grouping: bool,
 }
 
 impl DotField {
-    pub fn new(seed: u32, scale: Scale) -> Self {
-        // One cell per impression at the highest density: 10 mm / sqrt(per cm²).
-        let cell_mm = 10.0 / DENSITY_RANGE.1.sqrt();
-        let key = cell_key(seed, u32::MAX, u32::MAX);
-        let tile_offset = ((key % TILE as u64) as u32, ((key >> 32) % TILE as u64) as u32);
-        Self { seed, cell_px: scale.px(cell_mm), tile_offset }
-    }
-
-    /// The candidate impression of grid cell (`cx`, `cy`).
-    pub fn impression(&self, cx: u32, cy: u32) -> Impression {
-        let mut rng = SmallRng::seed_from_u64(cell_key(self.seed, cx, cy));
-        let x = (cx as f32 + 0.5 + JITTER * (rng.random::<f32>() - 0.5)) * self.cell_px;
-        let y = (cy as f32 + 0.5 + JITTER * (rng.random::<f32>() - 0.5)) * self.cell_px;
-        // Irwin–Hall sum of three uniforms: close enough to a normal for a size spread.
-        let normal = (rng.random::<f32>() + rng.random::<f32>() + rng.random::<f32>() - 1.5) * 2.0;
-        let size = (SIZE_SPREAD * normal).exp();
-        let ink = 0.65 + 0.35 * rng.random::<f32>();
-        let threshold = blue_noise_tile()[((cy + self.tile_offset.1) % TILE) as usize * TILE as usize + ((cx + self.tile_offset.0) % TILE) as usize];
-        let rank = (threshold as f32 + rng.random::<f32>()) / (TILE * TILE) as f32;
-        Impression { x, y, size, ink, rank }
+    pub fn new(seed: u32, scale: Scale, grouping: bool) -> Self {
+        let mut key = Hash::new(&[seed as u64, 0xF1E1D]);
+        let origin = (key.unit(), key.unit());
+        let symmetry = (key.next() % 8) as u8;
+        Self { seed, px_per_mm: scale.px_per_mm, origin, symmetry, grouping }
     }
 
     /// Calls `visit` for every impression shown at `density_fraction` of the field's density,
@@ -77,140 +83,341 @@ impl DotField {
         let Some(bounds) = area.bounds else {
             return;
         };
+        let tile = tile();
+        let tile_px = tile.side_mm * self.px_per_mm;
         let weights = &area.weights;
-        let cells = |from: u32, to: u32| (from as f32 / self.cell_px) as u32..=(to as f32 / self.cell_px) as u32;
-        for cy in cells(bounds.y0, bounds.y1) {
-            for cx in cells(bounds.x0, bounds.x1) {
-                let imp = self.impression(cx, cy);
-                if imp.rank < density_fraction * weights.at(imp.x, imp.y) {
+        let to_tile = |px: u32| px as f32 / tile_px;
+        let (tx0, tx1) = ((to_tile(bounds.x0) - self.origin.0).floor() as i64, (to_tile(bounds.x1) - self.origin.0).floor() as i64);
+        let (ty0, ty1) = ((to_tile(bounds.y0) - self.origin.1).floor() as i64, (to_tile(bounds.y1) - self.origin.1).floor() as i64);
+        let (bx0, by0, bx1, by1) = (bounds.x0 as f32, bounds.y0 as f32, bounds.x1 as f32, bounds.y1 as f32);
+        for ty in ty0..=ty1 {
+            for tx in tx0..=tx1 {
+                let (ox, oy) = ((tx as f32 + self.origin.0) * tile_px, (ty as f32 + self.origin.1) * tile_px);
+                for (index, point) in tile.points.iter().enumerate() {
+                    if point.rank >= density_fraction {
+                        continue;
+                    }
+                    let (u, v) = symmetric(point.x, point.y, self.symmetry);
+                    let (x, y) = (ox + u * tile_px, oy + v * tile_px);
+                    if x < bx0 || y < by0 || x >= bx1 || y >= by1 {
+                        continue;
+                    }
+                    let weight = weights.at(x, y);
+                    if weight <= 0.0 {
+                        continue;
+                    }
+                    let zone = self.edge_zone(weight, x, y);
+                    if point.rank >= density_fraction * zone {
+                        continue;
+                    }
+                    let mut hash = Hash::new(&[self.seed as u64, tx as u64, ty as u64, index as u64]);
+                    let imp = Impression {
+                        x,
+                        y,
+                        size: (SIZE_SPREAD * hash.normal()).exp(),
+                        ink: 0.7 + 0.3 * hash.unit(),
+                        depth: hash.unit(),
+                        hue: 2.0 * hash.unit() - 1.0,
+                        rank: point.rank,
+                        zone,
+                    };
                     visit(imp);
+                    if self.grouping && hash.unit() < GROUPED_SHARE {
+                        self.companions(&imp, &mut hash, weights, &mut visit);
+                    }
+                }
+            }
+        }
+    }
+
+    /// One or two smaller impressions next to `imp`, as in a follicular unit of 2–3 hairs.
+    fn companions(&self, imp: &Impression, hash: &mut Hash, weights: &crate::image::Mask, visit: &mut impl FnMut(Impression)) {
+        let count = if hash.unit() < 0.35 { 2 } else { 1 };
+        let mut angle = std::f32::consts::TAU * hash.unit();
+        for _ in 0..count {
+            let (near, far) = COMPANION_DISTANCE_MM;
+            let distance = self.px_per_mm * (near + (far - near) * hash.unit());
+            let (x, y) = (imp.x + distance * angle.cos(), imp.y + distance * angle.sin());
+            if weights.at(x, y) > 0.0 {
+                visit(Impression { x, y, size: imp.size * 0.85, ink: imp.ink * 0.9, depth: hash.unit(), hue: imp.hue, ..*imp });
+            }
+            angle += 2.1 + hash.unit();
+        }
+    }
+
+    /// The area's weight made irregular where it is between 0 and 1, so the hairline
+    /// transition wanders like a natural one.
+    fn edge_zone(&self, weight: f32, x: f32, y: f32) -> f32 {
+        if weight >= 1.0 {
+            return 1.0;
+        }
+        let (x_mm, y_mm) = (x / self.px_per_mm, y / self.px_per_mm);
+        let wander: f32 = EDGE_WAVELENGTHS_MM
+            .iter()
+            .enumerate()
+            .map(|(octave, &wavelength)| value_noise(x_mm / wavelength, y_mm / wavelength, self.seed.wrapping_add(octave as u32)) / (1 + octave) as f32)
+            .sum();
+        (weight + EDGE_WANDER * wander * 4.0 * weight * (1.0 - weight)).clamp(0.0, 1.0)
+    }
+}
+
+/// The densest field's spacing-derived tile.
+struct Tile {
+    side_mm: f32,
+    points: Vec<TilePoint>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct TilePoint {
+    /// Position in the unit torus.
+    x: f32,
+    y: f32,
+    /// Progressive rank in [0, 1).
+    rank: f32,
+}
+
+fn tile() -> &'static Tile {
+    static TILE: OnceLock<Tile> = OnceLock::new();
+    TILE.get_or_init(|| Tile {
+        side_mm: 10.0 * (TILE_POINTS as f32 / DENSITY_RANGE.1).sqrt(),
+        points: progressive_poisson_disk(TILE_POINTS, 0x5EED),
+    })
+}
+
+/// The 8 symmetries of the unit square, which keep a toroidal tile seamless.
+fn symmetric(x: f32, y: f32, symmetry: u8) -> (f32, f32) {
+    let (x, y) = if symmetry & 1 == 1 { (1.0 - x, y) } else { (x, y) };
+    let (x, y) = if symmetry & 2 == 2 { (x, 1.0 - y) } else { (x, y) };
+    if symmetry & 4 == 4 { (y, x) } else { (x, y) }
+}
+
+/// `n` points on the unit torus, Poisson-disk spread, ranked so that every prefix is too.
+///
+/// Weighted sample elimination: start from 5n random candidates and repeatedly remove the one
+/// most crowded by its neighbours, down to n; then carry on in stages that halve the count,
+/// each with the neighbourhood radius of its target count. Reversed, the removal order is the
+/// rank.
+fn progressive_poisson_disk(n: usize, seed: u64) -> Vec<TilePoint> {
+    let mut rng = SmallRng::seed_from_u64(seed);
+    let candidates: Vec<(f32, f32)> = (0..5 * n).map(|_| (rng.random::<f32>(), rng.random::<f32>())).collect();
+    let mut alive = vec![true; candidates.len()];
+    let mut count = candidates.len();
+    let mut removed = Vec::with_capacity(n);
+    // First stage: down to n, with Yuksel's lower distance bound that keeps the result from
+    // favouring tight pairs.
+    let r_max = max_poisson_radius(n);
+    let r_min = r_max * 0.65 * (1.0 - (n as f32 / count as f32).powf(1.5));
+    eliminate(&candidates, &mut alive, &mut count, n, r_max, r_min, &mut Vec::new());
+    let mut target = n;
+    while target > 1 {
+        target = (target / 2).max(1);
+        eliminate(&candidates, &mut alive, &mut count, target, max_poisson_radius(target), 0.0, &mut removed);
+    }
+    let survivor = (0..candidates.len()).find(|&i| alive[i]).expect("one point survives");
+    removed.push(survivor);
+    // The last removed (the survivor) shows first.
+    removed
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(rank, &i)| TilePoint { x: candidates[i].0, y: candidates[i].1, rank: (rank as f32 + 0.5) / n as f32 })
+        .collect()
+}
+
+/// The largest Poisson-disk radius possible for `n` points on the unit torus (half the spacing
+/// of a hexagonal packing).
+fn max_poisson_radius(n: usize) -> f32 {
+    (1.0 / (2.0 * 3f32.sqrt() * n as f32)).sqrt()
+}
+
+#[derive(PartialEq)]
+struct Crowding(f32, usize);
+impl Eq for Crowding {}
+impl PartialOrd for Crowding {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Crowding {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.0.total_cmp(&other.0).then(self.1.cmp(&other.1))
+    }
+}
+
+fn eliminate(points: &[(f32, f32)], alive: &mut [bool], count: &mut usize, target: usize, r_max: f32, r_min: f32, removed: &mut Vec<usize>) {
+    let reach = 2.0 * r_max;
+    let grid = TorusGrid::new(points, alive, reach);
+    let crowding = |d: f32| (1.0 - d.max(r_min) / reach).powi(8);
+    let mut weight = vec![0.0f32; points.len()];
+    for i in (0..points.len()).filter(|&i| alive[i]) {
+        grid.for_each_near(points, i, reach, |_, d| weight[i] += crowding(d));
+    }
+    let mut heap: BinaryHeap<Crowding> = (0..points.len()).filter(|&i| alive[i]).map(|i| Crowding(weight[i], i)).collect();
+    while *count > target {
+        let Some(Crowding(w, i)) = heap.pop() else { break };
+        if !alive[i] || w != weight[i] {
+            continue; // stale entry
+        }
+        alive[i] = false;
+        *count -= 1;
+        removed.push(i);
+        grid.for_each_near(points, i, reach, |j, d| {
+            if alive[j] {
+                weight[j] -= crowding(d);
+                heap.push(Crowding(weight[j], j));
+            }
+        });
+    }
+}
+
+/// Buckets of point indices over the unit torus, for neighbour queries within a radius.
+struct TorusGrid {
+    cells: usize,
+    buckets: Vec<Vec<usize>>,
+}
+
+impl TorusGrid {
+    fn new(points: &[(f32, f32)], alive: &[bool], reach: f32) -> Self {
+        // At least 3 cells a side, or a cell's neighbours would wrap onto each other; with few
+        // cells a side, one bucket and a scan of all points is simplest.
+        let cells = (1.0 / reach).floor() as usize;
+        let cells = if cells >= 3 { cells.min(1024) } else { 1 };
+        let mut buckets = vec![Vec::new(); cells * cells];
+        for (i, &(x, y)) in points.iter().enumerate() {
+            if alive[i] {
+                buckets[Self::cell(y, cells) * cells + Self::cell(x, cells)].push(i);
+            }
+        }
+        Self { cells, buckets }
+    }
+
+    fn cell(v: f32, cells: usize) -> usize {
+        ((v * cells as f32) as usize).min(cells - 1)
+    }
+
+    /// Calls `visit(j, distance)` for every other bucketed point within `reach` of point `i`.
+    fn for_each_near(&self, points: &[(f32, f32)], i: usize, reach: f32, mut visit: impl FnMut(usize, f32)) {
+        let (x, y) = points[i];
+        let n = self.cells;
+        let (cx, cy) = (Self::cell(x, n), Self::cell(y, n));
+        let offsets: &[isize] = if n == 1 { &[0] } else { &[-1, 0, 1] };
+        for &dy in offsets {
+            for &dx in offsets {
+                let bucket = ((cy as isize + dy).rem_euclid(n as isize) as usize) * n + (cx as isize + dx).rem_euclid(n as isize) as usize;
+                for &j in &self.buckets[bucket] {
+                    if j == i {
+                        continue;
+                    }
+                    let wrap = |d: f32| {
+                        let d = d.abs();
+                        d.min(1.0 - d)
+                    };
+                    let d = wrap(points[j].0 - x).hypot(wrap(points[j].1 - y));
+                    if d < reach {
+                        visit(j, d);
+                    }
                 }
             }
         }
     }
 }
 
-/// Side of the blue-noise tile, in cells (about 29 mm at the densest spacing).
-const TILE: u32 = 32;
-
-/// A threshold per cell of a toroidal TILE × TILE tile (a permutation of 0..TILE²) such that
-/// the cells below any threshold are evenly spread: Ulichney's void-and-cluster method.
-fn blue_noise_tile() -> &'static [u16] {
-    static TILE_RANKS: OnceLock<Vec<u16>> = OnceLock::new();
-    TILE_RANKS.get_or_init(|| void_and_cluster(TILE as usize, 1.5))
+/// Smooth value noise in [-1, 1] with unit wavelength.
+fn value_noise(x: f32, y: f32, seed: u32) -> f32 {
+    let (xf, yf) = (x.floor(), y.floor());
+    let (tx, ty) = (x - xf, y - yf);
+    let (sx, sy) = (tx * tx * (3.0 - 2.0 * tx), ty * ty * (3.0 - 2.0 * ty));
+    let corner = |dx: i64, dy: i64| Hash::new(&[seed as u64, (xf as i64 + dx) as u64, (yf as i64 + dy) as u64]).unit() * 2.0 - 1.0;
+    let top = corner(0, 0) + sx * (corner(1, 0) - corner(0, 0));
+    let bottom = corner(0, 1) + sx * (corner(1, 1) - corner(0, 1));
+    top + sy * (bottom - top)
 }
 
-fn void_and_cluster(side: usize, sigma: f32) -> Vec<u16> {
-    let n = side * side;
-    // Energy kernel by toroidal offset.
-    let kernel: Vec<f32> = (0..n)
-        .map(|i| {
-            let wrap = |d: usize| d.min(side - d) as f32;
-            let (dx, dy) = (wrap(i % side), wrap(i / side));
-            (-(dx * dx + dy * dy) / (2.0 * sigma * sigma)).exp()
-        })
-        .collect();
-    let offset = |a: usize, b: usize| ((b / side + side - a / side) % side) * side + (b % side + side - a % side) % side;
-    let mut on = vec![false; n];
-    let mut energy = vec![0.0f32; n];
-    let toggle = |on: &mut Vec<bool>, energy: &mut Vec<f32>, at: usize| {
-        on[at] = !on[at];
-        let sign = if on[at] { 1.0 } else { -1.0 };
-        for (i, e) in energy.iter_mut().enumerate() {
-            *e += sign * kernel[offset(at, i)];
-        }
-    };
-    let tightest_cluster = |on: &[bool], energy: &[f32], of: bool| {
-        (0..n).filter(|&i| on[i] == of).max_by(|&a, &b| energy[a].total_cmp(&energy[b])).expect("non-empty")
-    };
-    let largest_void = |on: &[bool], energy: &[f32]| {
-        (0..n).filter(|&i| !on[i]).min_by(|&a, &b| energy[a].total_cmp(&energy[b])).expect("non-empty")
-    };
+/// A stream of well-mixed numbers from a key (splitmix64).
+struct Hash(u64);
 
-    // A random start, relaxed until removing the tightest cluster and filling the largest
-    // void are the same move.
-    let mut rng = SmallRng::seed_from_u64(0x5EED);
-    let initial = n / 10;
-    while on.iter().filter(|&&b| b).count() < initial {
-        let at = rng.random_range(0..n);
-        if !on[at] {
-            toggle(&mut on, &mut energy, at);
+impl Hash {
+    fn new(parts: &[u64]) -> Self {
+        let mut hash = Hash(0x243F_6A88_85A3_08D3);
+        for &part in parts {
+            hash.0 ^= part;
+            hash.next();
         }
+        hash
     }
-    loop {
-        let cluster = tightest_cluster(&on, &energy, true);
-        toggle(&mut on, &mut energy, cluster);
-        let void = largest_void(&on, &energy);
-        toggle(&mut on, &mut energy, void);
-        if void == cluster {
-            break;
-        }
-    }
-    let start = (on.clone(), energy.clone());
 
-    let mut ranks = vec![0u16; n];
-    // Below the start: peel off clusters.
-    for rank in (0..initial).rev() {
-        let cluster = tightest_cluster(&on, &energy, true);
-        toggle(&mut on, &mut energy, cluster);
-        ranks[cluster] = rank as u16;
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
     }
-    // Above it: fill voids.
-    let (mut on, mut energy) = start;
-    for rank in initial..n {
-        let void = largest_void(&on, &energy);
-        toggle(&mut on, &mut energy, void);
-        ranks[void] = rank as u16;
-    }
-    ranks
-}
 
-/// A well-mixed 64-bit key per (seed, cell) (splitmix64 finaliser).
-fn cell_key(seed: u32, cx: u32, cy: u32) -> u64 {
-    let mut z = ((seed as u64) << 40) ^ ((cy as u64) << 20) ^ cx as u64;
-    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
+    /// Uniform in [0, 1).
+    fn unit(&mut self) -> f32 {
+        (self.next() >> 40) as f32 / (1u64 << 24) as f32
+    }
+
+    /// Roughly standard normal (Irwin–Hall sum of four uniforms).
+    fn normal(&mut self) -> f32 {
+        (self.unit() + self.unit() + self.unit() + self.unit() - 2.0) * 3f32.sqrt()
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::image::Mask;
 
-    #[test]
-    fn measured_density_matches_the_request() {
-        // 10 px/mm, a 10 cm² square.
-        let scale = Scale::new(10.0);
-        let weights = AreaWeights::new(crate::image::Mask::from_fn(400, 250, |_, _| 1.0));
-        let field = DotField::new(7, scale);
-        let mut count = 0;
-        field.for_each_visible(&weights, 80.0 / DENSITY_RANGE.1, |_| count += 1);
-        let per_cm2 = count as f32 / 10.0;
-        assert!((per_cm2 - 80.0).abs() < 6.0, "{per_cm2} impressions per cm²");
+    fn positions(field: &DotField, area: &AreaWeights, fraction: f32) -> Vec<(f32, f32)> {
+        let mut found = Vec::new();
+        field.for_each_visible(area, fraction, |imp| found.push((imp.x, imp.y)));
+        found
     }
 
     #[test]
-    fn the_blue_noise_tile_ranks_every_cell_once_and_spreads_each_level() {
-        let tile = blue_noise_tile();
-        let mut seen = tile.to_vec();
-        seen.sort_unstable();
-        assert!(seen.iter().enumerate().all(|(i, &r)| r as usize == i));
-        // At a quarter of the cells, no 2×2 block of neighbours should hold more than 2 of them
-        // (white noise would give many 3s and 4s).
-        let n = TILE as usize;
-        let on = |x: usize, y: usize| (tile[(y % n) * n + x % n] as usize) < n * n / 4;
-        let crowded = (0..n * n).filter(|&i| {
-            let (x, y) = (i % n, i / n);
-            [on(x, y), on(x + 1, y), on(x, y + 1), on(x + 1, y + 1)].iter().filter(|&&b| b).count() > 2
-        });
-        assert_eq!(crowded.count(), 0);
+    fn every_prefix_of_the_tile_keeps_its_distance() {
+        let tile = tile();
+        for fraction in [0.05f32, 0.3, 0.7, 1.0] {
+            let points: Vec<_> = tile.points.iter().filter(|p| p.rank < fraction).map(|p| (p.x, p.y)).collect();
+            let alive = vec![true; points.len()];
+            let spacing = 2.0 * max_poisson_radius(points.len());
+            let grid = TorusGrid::new(&points, &alive, 0.5 * spacing);
+            let mut closest = f32::MAX;
+            for i in 0..points.len() {
+                grid.for_each_near(&points, i, 0.5 * spacing, |_, d| closest = closest.min(d));
+            }
+            // A good Poisson-disk set keeps neighbours more than half the hexagonal spacing apart.
+            assert!(closest > 0.5 * spacing || closest == f32::MAX, "at {fraction}: {closest} vs spacing {spacing}");
+        }
+    }
+
+    #[test]
+    fn sliders_add_impressions_without_moving_any() {
+        let area = AreaWeights::new(Mask::from_fn(300, 300, |_, _| 1.0));
+        let field = DotField::new(3, Scale::new(10.0), false);
+        let sparse = positions(&field, &area, 0.3);
+        let dense = positions(&field, &area, 0.8);
+        assert!(sparse.iter().all(|p| dense.contains(p)));
+        assert!(dense.len() as f32 > 2.0 * sparse.len() as f32);
     }
 
     #[test]
     fn different_seeds_place_impressions_differently() {
+        let area = AreaWeights::new(Mask::from_fn(200, 200, |_, _| 1.0));
         let scale = Scale::new(10.0);
-        assert_ne!(DotField::new(1, scale).impression(3, 4), DotField::new(2, scale).impression(3, 4));
-        assert_eq!(DotField::new(1, scale).impression(3, 4), DotField::new(1, scale).impression(3, 4));
+        assert_ne!(positions(&DotField::new(1, scale, false), &area, 0.5), positions(&DotField::new(2, scale, false), &area, 0.5));
+        assert_eq!(positions(&DotField::new(1, scale, false), &area, 0.5), positions(&DotField::new(1, scale, false), &area, 0.5));
+    }
+
+    #[test]
+    fn grouping_adds_close_companions() {
+        let area = AreaWeights::new(Mask::from_fn(300, 300, |_, _| 1.0));
+        let scale = Scale::new(10.0);
+        let single = positions(&DotField::new(1, scale, false), &area, 0.6);
+        let grouped = positions(&DotField::new(1, scale, true), &area, 0.6);
+        let ratio = grouped.len() as f32 / single.len() as f32;
+        assert!((1.3..1.7).contains(&ratio), "{ratio}");
     }
 }

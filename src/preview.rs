@@ -115,10 +115,14 @@ impl Preview {
         if out.len() != self.photo.pixels.len() {
             return Err(PreviewError::PixelCount { expected: self.photo.pixels.len(), actual: out.len() });
         }
-        let scale = self.analysis.scale_for(&settings.scale);
+        let context = render::Context {
+            scale: self.analysis.scale_for(&settings.scale),
+            blur_px: self.analysis.blur_px,
+            pigment: self.pigment_for(settings),
+        };
         let weights = area_weights(&mut self.area_cache, &self.analysis, &self.photo, settings);
-        let field = DotField::new(settings.seed, scale);
-        render::render(&self.photo, weights, &field, settings, scale, out);
+        let field = DotField::new(settings.seed, context.scale, settings.grouping);
+        render::render(&self.photo, weights, &field, settings, context, out);
         Ok(())
     }
 
@@ -127,10 +131,19 @@ impl Preview {
         settings.validate()?;
         let scale = self.analysis.scale_for(&settings.scale);
         let weights = area_weights(&mut self.area_cache, &self.analysis, &self.photo, settings);
-        let field = DotField::new(settings.seed, scale);
+        let field = DotField::new(settings.seed, scale, settings.grouping);
+        let stage = Stage::new(settings.session, settings.months_since_session);
         let mut found = Vec::new();
-        field.for_each_visible(weights, settings.density_fraction(), |imp| found.push(imp));
+        field.for_each_visible(weights, settings.density_fraction() * stage.density, |imp| found.push(imp));
         Ok(found)
+    }
+
+    /// The pigment these settings render: the visitor's choice or the photo's suggestion.
+    pub fn pigment_for(&self, settings: &Settings) -> PigmentChoice {
+        match settings.pigment {
+            PigmentChoice::Auto => hair::suggest_pigment(&self.analysis),
+            chosen => chosen,
+        }
     }
 
     /// What these settings amount to, for the page to show: the scale in use, the pigment
@@ -144,10 +157,7 @@ impl Preview {
             scale_from: if settings.scale.eyes.is_some() { "eyes" } else { "headWidth" },
             eyes_guess: self.analysis.eyes.map(|e| e.map(|[x, y]| [x / w, y / h])),
             suggested_pigment,
-            pigment: match settings.pigment {
-                PigmentChoice::Auto => suggested_pigment,
-                chosen => chosen,
-            },
+            pigment: self.pigment_for(settings),
             advice: Stage::advice(settings.session, settings.months_since_session),
         })
     }

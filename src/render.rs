@@ -1,10 +1,12 @@
 //! Drawing impressions onto the photo.
 //!
-//! Each impression deposits a known amount of pigment whatever its size in pixels: a sharp
-//! core (the needle's deposit, spread over at least a pixel so sub-pixel impressions keep their
-//! position and amount) and a faint halo (light scattered under the skin around the pigment).
-//! Coverage accumulates per pixel and darkens the photo multiplicatively in linear light, so the
-//! scalp's shading and highlights stay and every skin tone works.
+//! Each impression deposits a known amount of pigment whatever its size in pixels: a core (the
+//! needle's deposit: a disc of the impression's diameter with a soft edge, its weights
+//! normalised to the disc's area, so a sub-pixel impression keeps its position and amount) and
+//! a faint halo (light scattered in the dermis around the pigment). Absorption accumulates per
+//! pixel and channel as optical depth and darkens the photo multiplicatively in linear light,
+//! so the scalp's shading stays and every skin tone works. Shine on the scalp is reflected
+//! at the surface, above the pigment, so it stays on top of the impressions.
 
 use crate::color;
 use crate::dots::{DotField, Impression};
@@ -12,42 +14,75 @@ use crate::image::{Mask, RgbaImage};
 use crate::pigment::Pigment;
 use crate::region::{AreaWeights, PixelRect};
 use crate::scale::Scale;
-use crate::settings::Settings;
+use crate::settings::{PigmentChoice, Settings};
+use crate::stage::Stage;
 
-/// A healed impression looks wider than the needle that made it: pigment disperses a little
-/// in the dermis and the skin above scatters light around it.
-const SPREAD_IN_SKIN: f32 = 2.2;
 /// Spread of light scattered in the dermis around an impression, in mm.
-const HALO_SIGMA_MM: f32 = 0.3;
-/// Darkening carried by the halo, relative to the core's own area.
-const HALO_GAIN: f32 = 7.0;
-/// Smallest footprint sigma in pixels: a photo is never sharper than about a pixel (lens,
-/// demosaicing, resizing), so neither may an impression in it be.
-const PIXEL_SIGMA: f32 = 0.8;
+const HALO_SIGMA_MM: f32 = 0.4;
+/// Pigment seen through the halo, relative to the core's: most of the tone a treated area
+/// takes on from afar comes from this scattered light.
+const HALO_GAIN: f32 = 36.0;
+/// Least edge blur of a core, in pixels: about the blur of any resampled photo.
+const PIXEL_SIGMA: f32 = 0.45;
+/// Extra edge blur of the deepest impressions, in mm.
+const DEPTH_BLUR_MM: f32 = 0.025;
+/// How much of the shine on the scalp the pigment below still dims (its surface relief).
+const SHINE_DIMMING: f32 = 0.15;
 /// Coverage never quite reaches 1, so the log stays finite.
 const MAX_COVERAGE: f32 = 0.999;
 
+/// What the rendering needs beyond the settings: the photo's scale and sharpness, and the
+/// pigment resolved from `auto`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Context {
+    pub scale: Scale,
+    /// The photo's own blur (Gaussian sigma, px): impressions are no sharper.
+    pub blur_px: f32,
+    pub pigment: PigmentChoice,
+}
+
 /// Writes the after-image into `out` (width × height RGBA): the photo, with impressions where
-/// `weights` is above 0 and unchanged bytes everywhere else.
-pub fn render(photo: &RgbaImage, area: &AreaWeights, field: &DotField, settings: &Settings, scale: Scale, out: &mut [u8]) {
+/// `area` is above 0 and unchanged bytes everywhere else.
+pub fn render(photo: &RgbaImage, area: &AreaWeights, field: &DotField, settings: &Settings, context: Context, out: &mut [u8]) {
     out.copy_from_slice(&photo.pixels);
     let Some(bounds) = area.bounds else {
         return;
     };
+    let stage = Stage::new(settings.session, settings.months_since_session);
+    let pigment = Pigment::new(context.pigment, settings.shade, stage.cooling);
+    let scale = context.scale;
+    let dots = DotLook {
+        nominal_radius_px: scale.px(settings.impression_size / 1000.0) / 2.0,
+        edge_sigma_px: context.blur_px.max(PIXEL_SIGMA),
+        depth_blur_px: scale.px(DEPTH_BLUR_MM),
+        halo_sigma_px: scale.px(HALO_SIGMA_MM),
+        stage,
+        pigment,
+    };
     let mut ink = InkLayer::new(bounds);
-    let nominal_radius_px = scale.px(settings.impression_size / 1000.0) / 2.0;
-    let halo_sigma_px = scale.px(HALO_SIGMA_MM);
-    field.for_each_visible(area, settings.density_fraction(), |imp| ink.deposit(&imp, nominal_radius_px, halo_sigma_px));
-    ink.apply(photo, &area.weights, Pigment::from_shade(settings.shade), out);
+    field.for_each_visible(area, settings.density_fraction() * stage.density, |imp| ink.deposit(&imp, &dots));
+    ink.apply(photo, &area.weights, &pigment, stage.redness, out);
 }
 
-/// Pigment over the area's bounding rectangle, as optical depth: coverage = 1 - exp(-depth),
-/// so overlapping impressions combine like independent layers.
+/// Per-render constants of every impression.
+struct DotLook {
+    nominal_radius_px: f32,
+    edge_sigma_px: f32,
+    depth_blur_px: f32,
+    halo_sigma_px: f32,
+    stage: Stage,
+    pigment: Pigment,
+}
+
+/// Pigment over the area's bounding rectangle, as optical depth per channel: light left =
+/// exp(-depth), so overlapping impressions combine like stacked filters.
 struct InkLayer {
     rect: PixelRect,
-    depth: Vec<f32>,
-    core_x: Vec<f32>,
-    core_y: Vec<f32>,
+    /// Optical depth of the cores, per channel (each impression has its own hue).
+    depth: Vec<[f32; 3]>,
+    /// Pigment mass of the halos, seen in the pigment's average colour.
+    halo: Vec<f32>,
+    core: Vec<f32>,
     halo_x: Vec<f32>,
     halo_y: Vec<f32>,
 }
@@ -55,68 +90,146 @@ struct InkLayer {
 impl InkLayer {
     fn new(rect: PixelRect) -> Self {
         let len = rect.width() as usize * rect.height() as usize;
-        Self { rect, depth: vec![0.0; len], core_x: Vec::new(), core_y: Vec::new(), halo_x: Vec::new(), halo_y: Vec::new() }
+        Self { rect, depth: vec![[0.0; 3]; len], halo: vec![0.0; len], core: Vec::new(), halo_x: Vec::new(), halo_y: Vec::new() }
     }
 
-    /// Adds one impression: a core that saturates where it covers a whole pixel, and a halo
-    /// that only ever adds a faint shadow. Both are separable Gaussians normalised to their
-    /// amount, so the ink deposited does not depend on the pixel size.
-    fn deposit(&mut self, imp: &Impression, nominal_radius_px: f32, halo_sigma_px: f32) {
-        let radius = nominal_radius_px * imp.size * SPREAD_IN_SKIN;
-        let core_amount = std::f32::consts::PI * radius * radius * imp.ink;
-        let halo_amount = core_amount * HALO_GAIN;
-        let core_sigma = ((0.5 * radius).powi(2) + PIXEL_SIGMA * PIXEL_SIGMA).sqrt();
-        let halo_sigma = (halo_sigma_px.powi(2) + PIXEL_SIGMA * PIXEL_SIGMA).sqrt();
-        let reach = (3.0 * core_sigma.max(halo_sigma)).ceil() as i32;
-        // Pixel centres sit at +0.5.
-        let (cx, cy) = (imp.x - 0.5, imp.y - 0.5);
-        let (x0, y0) = (cx.round() as i32 - reach, cy.round() as i32 - reach);
-        gaussian_taps(cx, x0, reach, core_sigma, &mut self.core_x);
-        gaussian_taps(cy, y0, reach, core_sigma, &mut self.core_y);
-        gaussian_taps(cx, x0, reach, halo_sigma, &mut self.halo_x);
-        gaussian_taps(cy, y0, reach, halo_sigma, &mut self.halo_y);
+    fn deposit(&mut self, imp: &Impression, look: &DotLook) {
+        // Towards the outline impressions are finer and lighter, as at a natural hairline.
+        let deposited = look.nominal_radius_px * imp.size * (0.6 + 0.4 * imp.zone);
+        let load = imp.ink * (0.5 + 0.5 * imp.zone) * look.stage.darkness;
+        let mass = std::f32::consts::PI * deposited * deposited * load;
+        // Over the years pigment migrates: the same mass covers a wider disc.
+        let radius = deposited * look.stage.spread;
+        let absorption = look.pigment.for_impression(imp.depth, imp.hue);
+        let edge = look.edge_sigma_px.hypot(look.depth_blur_px * imp.depth);
+        let halo_sigma = (look.halo_sigma_px * look.stage.spread * (0.9 + 0.2 * imp.depth)).hypot(edge);
+        let (cx, cy) = (imp.x, imp.y);
         let (w, h) = (self.rect.width() as i32, self.rect.height() as i32);
-        for j in 0..self.core_y.len() {
-            let y = y0 + j as i32 - self.rect.y0 as i32;
+        let (left, top) = (self.rect.x0 as i32, self.rect.y0 as i32);
+
+        // Core: a disc with a soft edge, its weights scaled to the disc's pigment mass.
+        let reach = (radius + 2.5 * edge + 0.5).ceil() as i32;
+        let (x0, y0) = (cx.floor() as i32 - reach, cy.floor() as i32 - reach);
+        let side = 2 * reach + 1;
+        self.core.clear();
+        let steepness = 1.0 / (0.55 * edge);
+        for j in 0..side {
+            let dy = (y0 + j) as f32 + 0.5 - cy;
+            for i in 0..side {
+                let dx = (x0 + i) as f32 + 0.5 - cx;
+                let rho = dx.hypot(dy);
+                self.core.push(1.0 / (1.0 + ((rho - radius) * steepness).exp()));
+            }
+        }
+        let total: f32 = self.core.iter().sum();
+        let norm = if total > 0.0 { mass / total } else { 0.0 };
+        for j in 0..side {
+            let y = y0 + j - top;
             if !(0..h).contains(&y) {
                 continue;
             }
-            let (core_y, halo_y) = (core_amount * self.core_y[j], halo_amount * self.halo_y[j]);
-            for i in 0..self.core_x.len() {
-                let x = x0 + i as i32 - self.rect.x0 as i32;
+            for i in 0..side {
+                let x = x0 + i - left;
                 if !(0..w).contains(&x) {
                     continue;
                 }
-                let coverage = (core_y * self.core_x[i]).min(MAX_COVERAGE);
-                self.depth[(y * w + x) as usize] += halo_y * self.halo_x[i] - (1.0 - coverage).ln();
+                let coverage = (self.core[(j * side + i) as usize] * norm).min(MAX_COVERAGE);
+                let depth = &mut self.depth[(y * w + x) as usize];
+                for c in 0..3 {
+                    depth[c] -= (1.0 - coverage * absorption[c]).ln();
+                }
+            }
+        }
+
+        // Halo: a separable Gaussian holding HALO_GAIN times the core's mass.
+        let reach = (3.0 * halo_sigma).ceil() as i32;
+        let (x0, y0) = (cx.floor() as i32 - reach, cy.floor() as i32 - reach);
+        gaussian_taps(cx - 0.5, x0, reach, halo_sigma, &mut self.halo_x);
+        gaussian_taps(cy - 0.5, y0, reach, halo_sigma, &mut self.halo_y);
+        let halo_mass = HALO_GAIN * mass;
+        for (j, ty) in self.halo_y.iter().enumerate() {
+            let y = y0 + j as i32 - top;
+            if !(0..h).contains(&y) {
+                continue;
+            }
+            let row = halo_mass * ty;
+            for (i, tx) in self.halo_x.iter().enumerate() {
+                let x = x0 + i as i32 - left;
+                if !(0..w).contains(&x) {
+                    continue;
+                }
+                self.halo[(y * w + x) as usize] += row * tx;
             }
         }
     }
 
-    fn apply(&self, photo: &RgbaImage, weights: &Mask, pigment: Pigment, out: &mut [u8]) {
+    fn apply(&self, photo: &RgbaImage, weights: &Mask, pigment: &Pigment, redness: f32, out: &mut [u8]) {
         let stride = photo.width as usize;
         let rect_w = self.rect.width() as usize;
+        let skin = DiffuseSkin::measure(photo, weights, self.rect);
         for y in self.rect.y0..self.rect.y1 {
             for x in self.rect.x0..self.rect.x1 {
-                let depth = self.depth[(y - self.rect.y0) as usize * rect_w + (x - self.rect.x0) as usize];
+                let index = (y - self.rect.y0) as usize * rect_w + (x - self.rect.x0) as usize;
+                let (core, halo) = (self.depth[index], self.halo[index]);
+                let depth: [f32; 3] = std::array::from_fn(|c| core[c] + halo * pigment.absorption[c]);
                 let pixel = y as usize * stride + x as usize;
+                let weight = weights.values[pixel];
                 // Ink only lands inside the area: outside it, pixels keep their exact bytes.
-                if depth <= 0.0 || weights.values[pixel] <= 0.0 {
+                if weight <= 0.0 || (depth[1] <= 0.0 && redness <= 0.0) {
                     continue;
                 }
-                let coverage = 1.0 - (-depth).exp();
+                let before = [0, 1, 2].map(|c| photo.pixels[pixel * 4 + c]);
+                let lit = before.map(color::decode);
+                let shine = skin.shine(lit);
+                // Freshly treated skin is inflamed: less green and blue come back.
+                let red = redness * weight * (0.6 + 0.4 * (4.0 * depth[1]).min(1.0));
+                let inflamed = [1.0, 1.0 - 0.2 * red, 1.0 - 0.16 * red];
                 for c in 0..3 {
-                    let i = pixel * 4 + c;
-                    let before = photo.pixels[i];
-                    let lit = color::decode(before) * (1.0 - coverage * pigment.absorption[c]);
-                    out[i] = color::encode(lit).min(before);
+                    let through = (-depth[c]).exp();
+                    let diffuse = (lit[c] - shine) * inflamed[c] * through;
+                    let value = diffuse + shine * (1.0 - SHINE_DIMMING * (1.0 - through));
+                    out[pixel * 4 + c] = color::encode(value).min(before[c]);
                 }
             }
         }
     }
 }
 
-/// Normalised Gaussian weights for the 2·reach+1 pixels starting at `first` around `centre`.
+/// The scalp's own colour, to tell the light its skin scatters (tinted by the skin) from the
+/// shine reflected at its surface (the colour of the light, here taken as white).
+struct DiffuseSkin {
+    /// Blue over red of the diffuse skin, in linear light.
+    blue_per_red: f32,
+}
+
+impl DiffuseSkin {
+    fn measure(photo: &RgbaImage, weights: &Mask, rect: PixelRect) -> Self {
+        let (mut red, mut blue) = (0.0f64, 0.0f64);
+        let stride = photo.width as usize;
+        for y in (rect.y0..rect.y1).step_by(3) {
+            for x in (rect.x0..rect.x1).step_by(3) {
+                let pixel = y as usize * stride + x as usize;
+                if weights.values[pixel] >= 0.5 {
+                    red += color::decode(photo.pixels[pixel * 4]) as f64;
+                    blue += color::decode(photo.pixels[pixel * 4 + 2]) as f64;
+                }
+            }
+        }
+        Self { blue_per_red: if red > 0.0 { (blue / red) as f32 } else { 1.0 } }
+    }
+
+    /// The white shine in a pixel: whatever blue exceeds what the skin's own colour explains.
+    fn shine(&self, lit: [f32; 3]) -> f32 {
+        let k = self.blue_per_red;
+        if k >= 0.9 {
+            return 0.0; // grey skin or a grey photo: shine cannot be told apart
+        }
+        ((lit[2] - k * lit[0]) / (1.0 - k)).clamp(0.0, lit[0].min(lit[1]).min(lit[2]))
+    }
+}
+
+/// Normalised Gaussian weights for the 2·reach+1 pixels starting at `first` around `centre`
+/// (in pixel-centre coordinates).
 fn gaussian_taps(centre: f32, first: i32, reach: i32, sigma: f32, taps: &mut Vec<f32>) {
     taps.clear();
     let k = -0.5 / (sigma * sigma);
