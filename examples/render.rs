@@ -1,6 +1,7 @@
-//! Renders the preview of a photo (or of the demo head) to PNG files for looking at:
-//!   cargo run --example render -- [photo.jpg|sample] [out-dir] [settings.json]
-//! Writes before.png, after.png, area.png and a side-by-side compare.png.
+//! Renders the preview of a photo (or of the demo head) to PNG, for looking at and for tests:
+//!   cargo run --release --example render -- [photo.jpg|sample] [out.png|out-dir] [settings.json]
+//! With an output ending in .png, writes the after-image there; otherwise writes before.png,
+//! after.png, area.png and a side-by-side compare.png into that folder.
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -13,13 +14,11 @@ use smp_preview::{Preview, RgbaImage, Settings};
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let source = args.first().map(String::as_str).unwrap_or("sample");
-    let out_dir = PathBuf::from(args.get(1).map(String::as_str).unwrap_or("target/preview"));
+    let out = PathBuf::from(args.get(1).map(String::as_str).unwrap_or("target/preview"));
     let settings: Settings = match args.get(2) {
         Some(path) => smp_preview::settings::from_json(&std::fs::read_to_string(path).expect("settings file")).expect("settings"),
         None => Settings::default(),
     };
-    std::fs::create_dir_all(&out_dir).expect("output folder");
-
     let started = Instant::now();
     let mut preview = if source == "sample" {
         Preview::sample(1200, 900)
@@ -32,6 +31,13 @@ fn main() {
     let after = preview.render(&settings).expect("render");
     println!("render: {:?}", started.elapsed());
 
+    if out.extension().is_some_and(|e| e.eq_ignore_ascii_case("png")) {
+        support::save_png(&after, &out);
+        println!("wrote {}", out.display());
+        return;
+    }
+    let out_dir = out;
+    std::fs::create_dir_all(&out_dir).expect("output folder");
     let before = preview.photo().clone();
     let overlay = preview.area_overlay(&settings, [255, 40, 120]).expect("area");
     let area = composite(&before, &overlay);

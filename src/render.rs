@@ -74,12 +74,12 @@ struct DotLook {
     pigment: Pigment,
 }
 
-/// Pigment over the area's bounding rectangle, as optical depth per channel: light left =
-/// exp(-depth), so overlapping impressions combine like stacked filters.
+/// Pigment over the area's bounding rectangle. Overlapping impressions combine like stacked
+/// filters: the light they let through multiplies.
 struct InkLayer {
     rect: PixelRect,
-    /// Optical depth of the cores, per channel (each impression has its own hue).
-    depth: Vec<[f32; 3]>,
+    /// Light the cores let through, per channel (each impression has its own hue).
+    through: Vec<[f32; 3]>,
     /// Pigment mass of the halos, seen in the pigment's average colour.
     halo: Vec<f32>,
     core: Vec<f32>,
@@ -90,7 +90,7 @@ struct InkLayer {
 impl InkLayer {
     fn new(rect: PixelRect) -> Self {
         let len = rect.width() as usize * rect.height() as usize;
-        Self { rect, depth: vec![[0.0; 3]; len], halo: vec![0.0; len], core: Vec::new(), halo_x: Vec::new(), halo_y: Vec::new() }
+        Self { rect, through: vec![[1.0; 3]; len], halo: vec![0.0; len], core: Vec::new(), halo_x: Vec::new(), halo_y: Vec::new() }
     }
 
     fn deposit(&mut self, imp: &Impression, look: &DotLook) {
@@ -134,9 +134,9 @@ impl InkLayer {
                     continue;
                 }
                 let coverage = (self.core[(j * side + i) as usize] * norm).min(MAX_COVERAGE);
-                let depth = &mut self.depth[(y * w + x) as usize];
+                let through = &mut self.through[(y * w + x) as usize];
                 for c in 0..3 {
-                    depth[c] -= (1.0 - coverage * absorption[c]).ln();
+                    through[c] *= 1.0 - coverage * absorption[c];
                 }
             }
         }
@@ -170,22 +170,21 @@ impl InkLayer {
         for y in self.rect.y0..self.rect.y1 {
             for x in self.rect.x0..self.rect.x1 {
                 let index = (y - self.rect.y0) as usize * rect_w + (x - self.rect.x0) as usize;
-                let (core, halo) = (self.depth[index], self.halo[index]);
-                let depth: [f32; 3] = std::array::from_fn(|c| core[c] + halo * pigment.absorption[c]);
+                let (core, halo) = (self.through[index], self.halo[index]);
                 let pixel = y as usize * stride + x as usize;
                 let weight = weights.values[pixel];
                 // Ink only lands inside the area: outside it, pixels keep their exact bytes.
-                if weight <= 0.0 || (depth[1] <= 0.0 && redness <= 0.0) {
+                if weight <= 0.0 || (core[1] >= 1.0 && halo <= 0.0 && redness <= 0.0) {
                     continue;
                 }
                 let before = [0, 1, 2].map(|c| photo.pixels[pixel * 4 + c]);
                 let lit = before.map(color::decode);
                 let shine = skin.shine(lit);
                 // Freshly treated skin is inflamed: less green and blue come back.
-                let red = redness * weight * (0.6 + 0.4 * (4.0 * depth[1]).min(1.0));
+                let red = redness * weight * (0.6 + 0.4 * (4.0 * halo * pigment.absorption[1]).min(1.0));
                 let inflamed = [1.0, 1.0 - 0.2 * red, 1.0 - 0.16 * red];
                 for c in 0..3 {
-                    let through = (-depth[c]).exp();
+                    let through = core[c] * (-halo * pigment.absorption[c]).exp();
                     let diffuse = (lit[c] - shine) * inflamed[c] * through;
                     let value = diffuse + shine * (1.0 - SHINE_DIMMING * (1.0 - through));
                     out[pixel * 4 + c] = color::encode(value).min(before[c]);
