@@ -313,3 +313,60 @@ fn brown_pigment_looks_warmer_than_black_and_grey_lighter() {
     assert!(grey[1] < 0.75 * black[1], "grey {grey:?} black {black:?}");
 }
 
+
+#[path = "support/mod.rs"]
+mod support;
+
+#[test]
+fn every_shared_photo_renders_at_every_stage_with_changes_only_inside_the_area() {
+    let stages = [
+        Settings::default(),
+        Settings { session: 1, months_since_session: 0.0, ..Settings::default() },
+        Settings { months_since_session: 96.0, pigment: PigmentChoice::GreyBlend, grouping: true, ..Settings::default() },
+    ];
+    for path in support::photo_paths() {
+        let mut preview = Preview::new(support::load_jpeg(&path)).unwrap();
+        for settings in &stages {
+            let area = preview.area(settings).unwrap().clone();
+            let after = preview.render(settings).unwrap();
+            let (mut inside, mut outside) = (0, 0);
+            for (i, (b, a)) in preview.photo().pixels.chunks_exact(4).zip(after.pixels.chunks_exact(4)).enumerate() {
+                if b != a {
+                    if area.values[i] > 0.0 { inside += 1 } else { outside += 1 }
+                }
+            }
+            let name = path.file_name().unwrap().to_string_lossy();
+            assert_eq!(outside, 0, "{name}: {outside} pixels changed outside the area");
+            assert!(inside as f32 > 0.2 * area.values.iter().filter(|&&v| v > 0.0).count() as f32, "{name}: only {inside} pixels changed");
+        }
+    }
+}
+
+#[test]
+fn marked_pupils_set_the_scale_and_the_head_width_is_the_fallback() {
+    use smp_preview::settings::ScaleSetting;
+    let photo = RgbaImage::filled(1000, 800, [SKIN[0], SKIN[1], SKIN[2], 255]);
+    let preview = Preview::with_analysis(photo, Analysis::new(Mask::from_fn(1000, 800, |_, _| 1.0), Scale::new(5.0)));
+    // Pupils 630 px apart, 63 mm: 10 px/mm.
+    let eyes = Settings { scale: ScaleSetting { eyes: Some([[0.2, 0.5], [0.83, 0.5]]), ..ScaleSetting::default() }, ..Settings::default() };
+    assert!((preview.describe(&eyes).unwrap().px_per_mm - 10.0).abs() < 1e-3);
+    let narrow = Settings { scale: ScaleSetting { pupil_distance: 70.0, ..eyes.scale.clone() }, ..Settings::default() };
+    assert!((preview.describe(&narrow).unwrap().px_per_mm - 9.0).abs() < 1e-3);
+    // Without pupils: the analysis's head-width scale, for a 150 mm head, adjusted to the width given.
+    assert_eq!(preview.describe(&Settings::default()).unwrap().px_per_mm, 5.0);
+    let wide = Settings { scale: ScaleSetting { head_width: 160.0, ..ScaleSetting::default() }, ..Settings::default() };
+    assert!((preview.describe(&wide).unwrap().px_per_mm - 5.0 * 150.0 / 160.0).abs() < 1e-4);
+}
+
+#[test]
+fn the_scale_sets_how_many_impressions_a_patch_receives() {
+    use smp_preview::settings::ScaleSetting;
+    // The same 1000 × 800 px photo read at 10 px/mm (from pupils) and at 5 px/mm (head width):
+    // four times the skin area, four times the impressions.
+    let photo = RgbaImage::filled(1000, 800, [SKIN[0], SKIN[1], SKIN[2], 255]);
+    let mut preview = Preview::with_analysis(photo, Analysis::new(Mask::from_fn(1000, 800, |_, _| 1.0), Scale::new(5.0)));
+    let eyes = Settings { softness: 0.0, scale: ScaleSetting { eyes: Some([[0.2, 0.5], [0.83, 0.5]]), ..ScaleSetting::default() }, ..Settings::default() };
+    let fine = preview.visible_impressions(&eyes).unwrap().len() as f32;
+    let coarse = preview.visible_impressions(&hard_edged()).unwrap().len() as f32;
+    assert!((coarse / fine - 4.0).abs() < 0.3, "{coarse} vs {fine}");
+}
