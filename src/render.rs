@@ -98,8 +98,8 @@ impl InkLayer {
         let deposited = look.nominal_radius_px * imp.size * (0.6 + 0.4 * imp.zone);
         let load = imp.ink * (0.5 + 0.5 * imp.zone) * look.stage.darkness;
         let mass = std::f32::consts::PI * deposited * deposited * load;
-        // Over the years pigment migrates: the same mass covers a wider disc.
-        let radius = deposited * look.stage.spread;
+        // Over the years pigment migrates: the same mass covers a wider disc and a wider halo.
+        let radius = deposited * (1.0 + 0.4 * (look.stage.spread - 1.0));
         let absorption = look.pigment.for_impression(imp.depth, imp.hue);
         let edge = look.edge_sigma_px.hypot(look.depth_blur_px * imp.depth);
         let halo_sigma = (look.halo_sigma_px * look.stage.spread * (0.9 + 0.2 * imp.depth)).hypot(edge);
@@ -182,7 +182,7 @@ impl InkLayer {
                 let shine = skin.shine(lit);
                 // Freshly treated skin is inflamed: less green and blue come back.
                 let red = redness * weight * (0.6 + 0.4 * (4.0 * halo * pigment.absorption[1]).min(1.0));
-                let inflamed = [1.0, 1.0 - 0.2 * red, 1.0 - 0.16 * red];
+                let inflamed = [1.0, 1.0 - 0.14 * red, 1.0 - 0.12 * red];
                 for c in 0..3 {
                     let through = core[c] * (-halo * pigment.absorption[c]).exp();
                     let diffuse = (lit[c] - shine) * inflamed[c] * through;

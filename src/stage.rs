@@ -16,7 +16,7 @@ pub const TOUCH_UP_MONTHS: f32 = 48.0;
 /// Time over which the slow fading of years proceeds (e-folding time, months).
 const FADE_MONTHS: f32 = 40.0;
 /// Share of the darkness that fades away over many years (the rest stays for good).
-const FADING_SHARE: f32 = 0.5;
+const FADING_SHARE: f32 = 0.4;
 
 /// Everything the stage changes in the rendering, as multipliers of the healed look.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -25,7 +25,8 @@ pub struct Stage {
     pub density: f32,
     /// Multiplier of each impression's pigment load.
     pub darkness: f32,
-    /// Multiplier of impression size and of the halo's reach (pigment migrating in the dermis).
+    /// Multiplier of the halo's reach (pigment migrating in the dermis); impressions themselves
+    /// widen by a fraction of it.
     pub spread: f32,
     /// 0 for healed pigment, up to 1 for the blue-grey cast of old carbon pigment.
     pub cooling: f32,
@@ -48,7 +49,7 @@ impl Stage {
         Self {
             density: SESSION_DENSITY[index],
             darkness: SESSION_DARKNESS[index] * (1.0 + 0.3 * fresh) * (1.0 - FADING_SHARE * faded),
-            spread: (1.0 - 0.12 * fresh) * (1.0 + 0.25 * faded),
+            spread: (1.0 - 0.12 * fresh) * (1.0 + 0.3 * faded),
             cooling: faded,
             redness,
         }
