@@ -6,12 +6,28 @@ use std::sync::OnceLock;
 /// Output table resolution: fine enough that the round trip of every byte is exact.
 const ENCODE_STEPS: usize = 4096;
 
-struct Tables {
+/// Both conversion tables; hold on to it in per-pixel loops.
+pub struct Tables {
     decode: [f32; 256],
     encode: Vec<u8>,
 }
 
-fn tables() -> &'static Tables {
+impl Tables {
+    /// Linear light in [0, 1] of an sRGB byte.
+    #[inline]
+    pub fn decode(&self, byte: u8) -> f32 {
+        self.decode[byte as usize]
+    }
+
+    /// The sRGB byte nearest to a linear value (clamped to [0, 1]).
+    #[inline]
+    pub fn encode(&self, linear: f32) -> u8 {
+        let i = (linear.clamp(0.0, 1.0) * ENCODE_STEPS as f32 + 0.5) as usize;
+        self.encode[i.min(ENCODE_STEPS)]
+    }
+}
+
+pub fn tables() -> &'static Tables {
     static TABLES: OnceLock<Tables> = OnceLock::new();
     TABLES.get_or_init(|| {
         let mut decode = [0.0; 256];
@@ -35,14 +51,12 @@ fn linear_to_srgb(v: f32) -> f32 {
 
 /// Linear light in [0, 1] of an sRGB byte.
 pub fn decode(byte: u8) -> f32 {
-    tables().decode[byte as usize]
+    tables().decode(byte)
 }
 
 /// The sRGB byte nearest to a linear value (clamped to [0, 1]).
 pub fn encode(linear: f32) -> u8 {
-    let tables = tables();
-    let i = (linear.clamp(0.0, 1.0) * ENCODE_STEPS as f32 + 0.5) as usize;
-    tables.encode[i.min(ENCODE_STEPS)]
+    tables().encode(linear)
 }
 
 /// Relative luminance (Rec. 709) of an sRGB pixel, in linear light.
