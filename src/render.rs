@@ -127,7 +127,7 @@ impl InkLayer {
         for j in rows.clone() {
             let y = y0 - top + j as i32;
             let weights = &self.core[j * side as usize..][cols.clone()];
-            let pixels = &mut self.through[(y * w + x0 - left) as usize..][cols.clone()];
+            let pixels = &mut self.through[layer_run(y * w + x0 - left, &cols)];
             for (through, weight) in pixels.iter_mut().zip(weights) {
                 let coverage = (weight * norm).min(MAX_COVERAGE);
                 for c in 0..3 {
@@ -147,7 +147,7 @@ impl InkLayer {
         for j in rows {
             let y = y0 - top + j as i32;
             let row = halo_mass * self.halo_y[j];
-            let pixels = &mut self.halo[(y * w + x0 - left) as usize..][cols.clone()];
+            let pixels = &mut self.halo[layer_run(y * w + x0 - left, &cols)];
             for (pixel, tx) in pixels.iter_mut().zip(&self.halo_x[cols.clone()]) {
                 *pixel += row * tx;
             }
@@ -225,6 +225,12 @@ fn clip(start: i32, len: i32, size: i32) -> std::ops::Range<usize> {
     let first = (-start).clamp(0, len);
     let last = (size - start).clamp(first, len);
     first as usize..last as usize
+}
+
+/// The layer indices of the clipped part `cols` of a run starting at layer index `start`
+/// (which may lie before the row when the run starts left of the layer).
+fn layer_run(start: i32, cols: &std::ops::Range<usize>) -> std::ops::Range<usize> {
+    (start + cols.start as i32) as usize..(start + cols.end as i32) as usize
 }
 
 /// Normalised Gaussian weights for the 2·reach+1 pixels starting at `first` around `centre`
