@@ -13,6 +13,9 @@ use crate::stage::Stage;
 use serde::Serialize;
 use crate::{detect, settings::AreaBase};
 
+/// Widest scene a head photo plausibly shows, in mm (bounds how coarse its scale can be).
+const WIDEST_SCENE_MM: f32 = 600.0;
+
 /// Longest side accepted; the page downscales photos to its working size before this.
 pub const MAX_SIDE: u32 = 4096;
 
@@ -41,15 +44,19 @@ impl Analysis {
     }
 
     /// The scale these settings ask for: from the marked pupils, otherwise from the head width.
+    /// Never coarser than a photo showing 60 cm across its longer side: pupils marked almost on
+    /// top of each other would otherwise ask for millions of impressions.
     pub fn scale_for(&self, setting: &ScaleSetting) -> Scale {
-        match setting.eyes {
+        let (w, h) = (self.scalp.width as f32, self.scalp.height as f32);
+        let coarsest = w.max(h) / WIDEST_SCENE_MM;
+        let scale = match setting.eyes {
             Some([a, b]) => {
-                let (w, h) = (self.scalp.width as f32, self.scalp.height as f32);
                 let distance_px = ((a[0] - b[0]) * w).hypot((a[1] - b[1]) * h);
                 Scale::new(distance_px / setting.pupil_distance)
             }
             None => Scale::new(self.scale.px_per_mm * HEAD_BREADTH_MM / setting.head_width),
-        }
+        };
+        Scale::new(scale.px_per_mm.max(coarsest))
     }
 }
 

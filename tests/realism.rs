@@ -370,3 +370,12 @@ fn the_scale_sets_how_many_impressions_a_patch_receives() {
     let coarse = preview.visible_impressions(&hard_edged()).unwrap().len() as f32;
     assert!((coarse / fine - 4.0).abs() < 0.3, "{coarse} vs {fine}");
 }
+
+#[test]
+fn pupils_marked_almost_together_cannot_ask_for_a_scene_metres_wide() {
+    use smp_preview::settings::ScaleSetting;
+    let photo = RgbaImage::filled(1200, 900, [SKIN[0], SKIN[1], SKIN[2], 255]);
+    let preview = Preview::with_analysis(photo, Analysis::new(Mask::from_fn(1200, 900, |_, _| 1.0), Scale::new(5.0)));
+    let close = Settings { scale: ScaleSetting { eyes: Some([[0.5, 0.5], [0.505, 0.5]]), ..ScaleSetting::default() }, ..Settings::default() };
+    assert_eq!(preview.describe(&close).unwrap().px_per_mm, 2.0, "1200 px for at most 600 mm");
+}
