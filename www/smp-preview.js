@@ -4,8 +4,9 @@
 // and wires the DOM. The photo is decoded by the browser and never leaves the device.
 //
 // Public API (see README): attributes `src`, `max-size`; properties `settings`, `renderCount`,
-// `width`, `height`, `pxPerMm`, `divider`; methods `load(source)`, `toBlob(type, quality)`,
-// `undo()`, `redo()`; events `smp-ready`, `smp-change`, `smp-error` (all bubble and are composed).
+// `width`, `height`, `pxPerMm`, `description`, `divider`; methods `load(source)`,
+// `toBlob(type, quality)`, `undo()`, `redo()`; events `smp-ready`, `smp-change`, `smp-error`
+// (all bubble and are composed).
 
 const PKG_URL = new URL('./pkg/smp_preview.js', import.meta.url).href;
 
@@ -40,6 +41,46 @@ const STYLE_SLIDERS = [
   { key: 'shade', label: 'Pigment shade', step: 1, unit: '%', spoken: 'percent', hint: 'From light grey to carbon black.' },
   { key: 'softness', label: 'Edge softness', step: 1, unit: 'mm', spoken: 'millimetres', hint: 'How gradually the area fades out at its edge.' },
 ];
+
+/** Pigment choices (the core's names), in menu order. */
+const PIGMENTS = [
+  ['auto', 'Auto'],
+  ['black', 'Black'],
+  ['darkBrown', 'Dark brown'],
+  ['brown', 'Brown'],
+  ['lightBrown', 'Light brown'],
+  ['greyBlend', 'Grey blend'],
+];
+
+/** Lengths the scale bar may show, in mm, longest first (it keeps to a quarter of the width). */
+const SCALE_BAR_MM = [10, 5, 2, 1];
+/** Where the eye-line marker starts when neither the settings nor the photo place the pupils. */
+const EYE_LINE_HEIGHT = 0.4;
+
+function pigmentLabel(name) {
+  const entry = PIGMENTS.find(([value]) => value === name);
+  return entry ? entry[1] : String(name);
+}
+
+function clamp(value, min, max) {
+  return Math.min(max, Math.max(min, value));
+}
+
+/** Months of the "time since last session" stops: the first days, healed, then every year. */
+function monthStops(range) {
+  const stops = [range.min, Math.min(1, range.max)];
+  for (let m = 12; m <= range.max; m += 12) stops.push(m);
+  return stops;
+}
+
+/** A number of months as the visitor reads it: [short label, spoken text]. */
+function monthsText(months) {
+  if (months <= 0) return ['Fresh', 'Fresh: the first days'];
+  if (months === 1) return ['Healed', 'Healed: about a month'];
+  if (months < 12) return [`${months} mo`, `${months} months`];
+  const years = Math.round((months / 12) * 10) / 10;
+  return [`${years} y`, `${years} ${years === 1 ? 'year' : 'years'}`];
+}
 
 const ICONS = {
   upload: '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M12 16V4m0 0-5 5m5-5 5 5M4 16v3a1 1 0 0 0 1 1h14a1 1 0 0 0 1-1v-3"/></svg>',
@@ -84,6 +125,7 @@ svg { width: 18px; height: 18px; fill: none; stroke: currentColor; stroke-width:
   border: 1px solid var(--_border);
   border-radius: var(--_radius);
   overflow: hidden;
+  overflow: clip; /* clips the corners without becoming a scroll container (the stage is sticky) */
 }
 
 /* Toolbar above the stage */
@@ -106,7 +148,7 @@ button, .upload {
 }
 button:hover:not(:disabled), .upload:hover { border-color: var(--_border); filter: brightness(0.98); }
 button:disabled { opacity: .42; cursor: default; }
-button:focus-visible, .upload:focus-within, input:focus-visible, .handle:focus-visible, .stage:focus-visible {
+button:focus-visible, .upload:focus-within, input:focus-visible, select:focus-visible, .handle:focus-visible, .eye-handle:focus-visible, .stage:focus-visible {
   outline: 3px solid color-mix(in srgb, var(--_accent) 55%, transparent); outline-offset: 2px;
 }
 .upload { background: var(--_accent); color: var(--_accent-contrast); position: relative; }
@@ -160,12 +202,47 @@ button:focus-visible, .upload:focus-within, input:focus-visible, .handle:focus-v
 }
 .handle svg { width: 22px; height: 22px; }
 .stage[data-tool="paint"] .handle, .stage[data-tool="erase"] .handle { opacity: .75; }
+/* While the pupils are marked, the divider's knob steps aside (the marker sits above it). */
+.stage.scale-mode .handle { top: 85%; }
 .cursor {
   position: absolute; left: 0; top: 0; border-radius: 50%; pointer-events: none; display: none;
   border: 2px solid #fff; box-shadow: 0 0 0 1px rgba(0, 0, 0, .55), inset 0 0 0 1px rgba(0, 0, 0, .55);
 }
 .cursor.erase { border-style: dashed; }
 .cursor.visible { display: block; }
+/* Eye-line marker (pupils, for the physical scale) and the scale bar, in fractions of the stage */
+.eye-marker { position: absolute; inset: 0; pointer-events: none; }
+.eye-marker[hidden], .scale-bar[hidden] { display: none; }
+.eye-marker svg { position: absolute; inset: 0; width: 100%; height: 100%; overflow: visible; }
+.eye-marker line { stroke-linecap: round; }
+.eye-marker line.shade { stroke: rgba(0, 0, 0, .5); stroke-width: 4; }
+.eye-marker line.main { stroke: #fff; stroke-width: 2; stroke-dasharray: 6 4; }
+.eye-distance {
+  position: absolute; left: 50%; top: 40%; transform: translate(-50%, calc(-100% - 10px));
+  padding: 2px 8px; border-radius: 999px; white-space: nowrap;
+  font-size: 12px; font-weight: 650; font-variant-numeric: tabular-nums;
+  color: #fff; background: rgba(17, 24, 39, .7);
+}
+.eye-handle {
+  position: absolute; left: 0; top: 0; width: 40px; height: 40px; margin: -20px 0 0 -20px;
+  border-radius: 50%; pointer-events: auto; cursor: move; touch-action: none; outline: none;
+}
+.eye-handle::before {
+  content: ""; position: absolute; inset: 7px; border-radius: 50%;
+  border: 2px solid #fff; box-shadow: 0 0 0 1px rgba(0, 0, 0, .6), inset 0 0 0 1px rgba(0, 0, 0, .6);
+}
+.eye-handle::after {
+  content: ""; position: absolute; left: 50%; top: 50%; width: 4px; height: 4px; margin: -2px 0 0 -2px;
+  border-radius: 50%; background: var(--_accent); box-shadow: 0 0 0 1px #fff;
+}
+.eye-handle:hover::before, .eye-handle.dragging::before, .eye-handle:focus-visible::before { border-color: var(--_accent-contrast); background: color-mix(in srgb, var(--_accent) 25%, transparent); }
+.scale-bar {
+  position: absolute; left: 10px; bottom: 10px; display: grid; justify-items: center; gap: 1px;
+  padding: 3px 8px 6px; border-radius: 8px; pointer-events: none;
+  font-size: 11.5px; font-weight: 650; font-variant-numeric: tabular-nums;
+  color: #fff; background: rgba(17, 24, 39, .58);
+}
+.scale-bar-line { display: block; height: 6px; border: 2px solid #fff; border-top: 0; }
 .busy {
   position: absolute; inset: 0; display: none; place-items: center;
   background: rgba(17, 24, 39, .45); color: #fff; font-weight: 600;
@@ -185,10 +262,11 @@ button:focus-visible, .upload:focus-within, input:focus-visible, .handle:focus-v
 .message p { margin: 0; flex: 1; }
 .message button { min-height: 28px; padding: 0 6px; background: transparent; color: inherit; }
 
-/* Controls below the stage */
+/* Controls below the stage (beside it when wide): one section per concern */
+.panel > * + * { border-top: 1px solid var(--_border); }
 .area-bar {
   display: flex; flex-wrap: wrap; align-items: center; gap: 8px 12px;
-  padding: 10px 12px; border-bottom: 1px solid var(--_border);
+  padding: 10px 12px;
 }
 .area-bar .hint { color: var(--_muted); font-size: 13px; flex: 1 1 220px; }
 .check { display: inline-flex; align-items: center; gap: 6px; font-size: 14px; cursor: pointer; }
@@ -199,6 +277,36 @@ button:focus-visible, .upload:focus-within, input:focus-visible, .handle:focus-v
 .field output { font-variant-numeric: tabular-nums; font-weight: 600; color: var(--_accent); font-size: 14px; }
 .field input[type="range"] { grid-column: 1 / -1; width: 100%; margin: 6px 0 2px; accent-color: var(--_accent); height: 24px; cursor: pointer; }
 .field small { grid-column: 1 / -1; color: var(--_muted); font-size: 12.5px; }
+.field-label { font-weight: 600; font-size: 14px; }
+.field select { grid-column: 1 / -1; margin: 6px 0 2px; }
+.field .segmented { grid-column: 1 / -1; display: flex; margin: 6px 0 2px; }
+.field .segmented button { flex: 1 1 0; padding: 0 6px; font-variant-numeric: tabular-nums; }
+select, input[type="number"] {
+  font: inherit; font-size: 14px; color: var(--_text); width: 100%; min-width: 0; min-height: 38px;
+  padding: 0 10px; background: var(--_surface); border: 1px solid var(--_border);
+  border-radius: calc(var(--_radius) * 0.5);
+}
+select { cursor: pointer; }
+.sliders .check { align-self: center; }
+.stage-controls, .scale-controls { padding: 14px 16px 18px; }
+.stage-grid, .scale-grid { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 14px 28px; }
+.scale-grid { gap: 10px 16px; }
+.advice:not(:empty) {
+  margin-top: 14px; padding: 8px 12px; font-size: 13.5px;
+  border-left: 3px solid var(--_accent); border-radius: calc(var(--_radius) * 0.33);
+  background: color-mix(in srgb, var(--_accent) 9%, var(--_surface));
+}
+.scale-info { grid-column: 1 / -1; margin: 0; font-size: 14px; }
+.scale-info output { font-weight: 600; color: var(--_accent); font-variant-numeric: tabular-nums; }
+.scale-buttons { grid-column: 1 / -1; display: flex; flex-wrap: wrap; gap: 8px; }
+.scale-buttons button { flex: 1 1 auto; }
+button.toggle[aria-pressed="true"] { background: var(--_accent); color: var(--_accent-contrast); }
+.number-field { display: grid; gap: 4px; align-content: start; }
+.number-field label { font-weight: 600; font-size: 14px; }
+.unit-input { position: relative; display: flex; align-items: center; }
+.unit-input input { padding-right: 38px; font-variant-numeric: tabular-nums; }
+.unit-input span { position: absolute; right: 10px; color: var(--_muted); font-size: 13px; pointer-events: none; }
+.scale-grid small { grid-column: 1 / -1; color: var(--_muted); font-size: 12.5px; }
 .field.brush { min-width: 200px; flex: 1 1 240px; grid-template-columns: auto 1fr auto; align-items: center; gap: 0 10px; }
 .field.brush input[type="range"] { grid-column: auto; margin: 0; }
 .section-title {
@@ -210,9 +318,10 @@ button:focus-visible, .upload:focus-within, input:focus-visible, .handle:focus-v
 @container (min-width: 860px) {
   .body { display: grid; grid-template-columns: minmax(0, 1fr) 300px; }
   .panel { border-left: 1px solid var(--_border); }
-  .stage-wrap { align-items: center; padding: 14px; }
-  .stage { border-radius: calc(var(--_radius) * 0.5); box-shadow: 0 1px 3px rgba(16, 24, 40, .18); }
-  .sliders { grid-template-columns: 1fr; gap: 16px; }
+  .stage-wrap { align-items: flex-start; padding: 14px; }
+  /* The panel is taller than the picture: the picture stays in view while the page scrolls. */
+  .stage { position: sticky; top: 14px; border-radius: calc(var(--_radius) * 0.5); box-shadow: 0 1px 3px rgba(16, 24, 40, .18); }
+  .sliders, .stage-grid { grid-template-columns: 1fr; gap: 16px; }
   .area-bar { padding: 14px 16px 16px; gap: 12px; }
   .area-bar .field.brush { flex: 1 1 100%; }
   .area-bar button { flex: 1 1 0; }
@@ -228,7 +337,8 @@ button:focus-visible, .upload:focus-within, input:focus-visible, .handle:focus-v
   .segmented button { flex: 1 1 0; padding: 0 8px; }
   .toolbar .group { flex: 1 1 100%; }
   .toolbar .group button { flex: 1 1 0; }
-  .sliders { grid-template-columns: 1fr; gap: 12px; padding: 12px; }
+  .sliders, .stage-grid { grid-template-columns: 1fr; gap: 12px; }
+  .sliders, .stage-controls, .scale-controls { padding: 12px; }
   .area-bar { padding: 10px 8px; }
   .area-bar .field.brush { flex: 1 1 100%; }
   .area-bar button { flex: 1 1 auto; }
@@ -247,6 +357,7 @@ function template() {
         <small id="h-${s.key}">${s.hint}</small>
       </div>`,
   ).join('');
+  const pigments = PIGMENTS.map(([value, label]) => `<option value="${value}">${label}</option>`).join('');
   return `
 <style>${STYLE}</style>
 <div class="frame" part="frame">
@@ -273,8 +384,15 @@ function template() {
       <canvas class="area" part="area"></canvas>
       <span class="label tag-before" aria-hidden="true">Before</span>
       <span class="label tag-after" aria-hidden="true">After</span>
+      <div class="scale-bar" part="scale-bar" aria-hidden="true" hidden><span class="scale-bar-text"></span><span class="scale-bar-line"></span></div>
       <div class="divider" part="divider">
         <div class="handle" part="handle" role="slider" tabindex="0" aria-label="Before and after divider" aria-valuemin="0" aria-valuemax="100">${ICONS.compare}</div>
+      </div>
+      <div class="eye-marker" part="eye-marker" hidden>
+        <svg aria-hidden="true"><line class="shade"></line><line class="main"></line></svg>
+        <span class="eye-distance" aria-hidden="true"></span>
+        <div class="eye-handle" data-eye="0" role="slider" tabindex="0" aria-label="Left pupil" aria-valuemin="0" aria-valuemax="100" aria-describedby="eye-help"></div>
+        <div class="eye-handle" data-eye="1" role="slider" tabindex="0" aria-label="Right pupil" aria-valuemin="0" aria-valuemax="100" aria-describedby="eye-help"></div>
       </div>
       <div class="cursor" aria-hidden="true"></div>
       <div class="busy" aria-hidden="true"><span>Preparing preview…</span></div>
@@ -292,7 +410,50 @@ function template() {
     <button type="button" data-action="reset-area" title="Back to the automatically detected scalp">Reset area</button>
     <button type="button" data-action="clear-area" title="Remove the whole area, then paint your own">Clear area</button>
   </div>
-  <div class="sliders" part="controls"><h3 class="section-title">Impressions</h3>${sliders}</div>
+  <div class="stage-controls" part="stage-controls">
+    <div class="stage-grid">
+      <h3 class="section-title">Treatment stage</h3>
+      <div class="field">
+        <span class="field-label" id="l-session">Session</span>
+        <div class="segmented" role="group" aria-labelledby="l-session" aria-describedby="h-session" data-sessions></div>
+        <small id="h-session">Sessions done so far. Most treatments take 3.</small>
+      </div>
+      <div class="field">
+        <label for="s-months">Time since last session</label>
+        <output id="o-months" for="s-months"></output>
+        <input type="range" id="s-months" min="0" max="0" step="1" value="0" aria-describedby="h-months">
+        <small id="h-months">From the first days to years later.</small>
+      </div>
+    </div>
+    <div class="advice" part="advice" aria-live="polite"></div>
+  </div>
+  <div class="sliders" part="controls"><h3 class="section-title">Impressions</h3>
+      <div class="field">
+        <label for="s-pigment">Pigment</label>
+        <select id="s-pigment" aria-describedby="h-pigment">${pigments}</select>
+        <small id="h-pigment">Chosen to match your hair and skin.</small>
+      </div>${sliders}
+      <label class="check"><input type="checkbox" data-action="grouping">Group impressions like follicular units</label>
+  </div>
+  <div class="scale-controls" part="scale-controls">
+    <div class="scale-grid">
+      <h3 class="section-title">Physical scale</h3>
+      <p class="scale-info"><span data-scale-from>Scale from head width</span>: <output data-scale-value></output></p>
+      <div class="scale-buttons">
+        <button type="button" class="toggle" data-action="set-scale" aria-pressed="false" title="Mark the centres of the pupils on the photo">Set scale</button>
+        <button type="button" data-action="use-head-width" title="Forget the marked pupils and scale from the head width" disabled>Use head width</button>
+      </div>
+      <div class="number-field">
+        <label for="s-pupilDistance">Pupil distance</label>
+        <span class="unit-input"><input type="number" id="s-pupilDistance" data-scale-key="pupilDistance" step="0.5" inputmode="decimal"><span aria-hidden="true">mm</span></span>
+      </div>
+      <div class="number-field">
+        <label for="s-headWidth">Head width</label>
+        <span class="unit-input"><input type="number" id="s-headWidth" data-scale-key="headWidth" step="1" inputmode="decimal"><span aria-hidden="true">mm</span></span>
+      </div>
+      <small id="eye-help">Set scale, then drag the two circles onto the centres of the pupils (arrow keys move a focused circle). Without them, the head width above the ears sets the scale.</small>
+    </div>
+  </div>
   </div>
   </div>
   <p class="visually-hidden" aria-live="polite" data-status></p>
@@ -356,6 +517,24 @@ export class SmpPreview extends HTMLElement {
       status: $('[data-status]'),
       labelBefore: $('.tag-before'),
       labelAfter: $('.tag-after'),
+      sessions: $('[data-sessions]'),
+      months: $('#s-months'),
+      monthsOut: $('#o-months'),
+      advice: $('.advice'),
+      pigment: $('#s-pigment'),
+      grouping: $('[data-action=grouping]'),
+      setScale: $('[data-action=set-scale]'),
+      useHeadWidth: $('[data-action=use-head-width]'),
+      scaleFrom: $('[data-scale-from]'),
+      scaleValue: $('[data-scale-value]'),
+      scaleInputs: Array.from(root.querySelectorAll('input[data-scale-key]')),
+      eyeMarker: $('.eye-marker'),
+      eyeHandles: Array.from(root.querySelectorAll('.eye-handle')),
+      eyeLines: Array.from(root.querySelectorAll('.eye-marker line')),
+      eyeDistance: $('.eye-distance'),
+      scaleBar: $('.scale-bar'),
+      scaleBarLine: $('.scale-bar-line'),
+      scaleBarText: $('.scale-bar-text'),
     };
     this._ctx = {
       before: this._el.before.getContext('2d'),
@@ -376,11 +555,20 @@ export class SmpPreview extends HTMLElement {
     this._loadToken = 0;
     this._loading = null;
     this._startPromise = null;
-    this._gesture = null; // { kind: 'divider' | 'paint', pointerId }
+    this._gesture = null; // { kind: 'divider' | 'paint' | 'eye', pointerId }
     this._pendingSettings = undefined;
+    this._monthStops = [];
+    this._scaleMode = false; // the eye-line marker is shown
+    this._description = null; // preview.describe() of the current settings, cached
+    this._describedSettings = null;
+    this._describedPreview = null;
 
     this._wireControls(root);
     this._wireStage();
+    this._wireEyeMarker();
+    // The scale bar is in displayed pixels: it follows the stage's size.
+    this._resizeObserver = typeof ResizeObserver === 'function' ? new ResizeObserver(() => this._updateScaleBar()) : null;
+    if (this._resizeObserver) this._resizeObserver.observe(this._el.stage);
     this._onPaste = this._onPaste.bind(this);
     this._setSplit(50);
     this._syncBrushOutput();
@@ -422,11 +610,7 @@ export class SmpPreview extends HTMLElement {
     try {
       this._wasm = await loadWasm();
       this._limits = this._wasm.Preview.limits();
-      for (const s of STYLE_SLIDERS) {
-        const input = this.shadowRoot.getElementById(`s-${s.key}`);
-        input.min = String(this._limits[s.key].min);
-        input.max = String(this._limits[s.key].max);
-      }
+      this._applyLimits(this._limits);
       this._settings = this._wasm.Preview.defaultSettings();
     } catch (error) {
       this._busy(false);
@@ -485,7 +669,7 @@ export class SmpPreview extends HTMLElement {
     }
     this._settings = normalized;
     this._commit();
-    this._syncSliders();
+    this._syncControls();
     this._changed();
   }
 
@@ -503,9 +687,19 @@ export class SmpPreview extends HTMLElement {
     return this._preview ? this._preview.height : 0;
   }
 
-  /** Physical scale of the photo's scalp, in pixels per millimetre. */
+  /** Physical scale in use, in pixels per millimetre (from the marked pupils or the head width). */
   get pxPerMm() {
-    return this._preview ? this._preview.pxPerMm : 0;
+    const description = this._describe();
+    return description ? description.pxPerMm : 0;
+  }
+
+  /**
+   * What the settings amount to on this photo (a copy): `{ pxPerMm, scaleFrom, eyesGuess,
+   * suggestedPigment, pigment, advice }`, or null before the first photo.
+   */
+  get description() {
+    const description = this._describe();
+    return description ? clone(description) : null;
   }
 
   /** Divider position in percent of the width shown as "before" (0–100). */
@@ -529,7 +723,7 @@ export class SmpPreview extends HTMLElement {
     if (!this.canUndo) return false;
     this._historyIndex -= 1;
     this._settings = clone(this._history[this._historyIndex]);
-    this._syncSliders();
+    this._syncControls();
     this._changed();
     this._updateHistoryButtons();
     this._announce('Undone');
@@ -540,7 +734,7 @@ export class SmpPreview extends HTMLElement {
     if (!this.canRedo) return false;
     this._historyIndex += 1;
     this._settings = clone(this._history[this._historyIndex]);
-    this._syncSliders();
+    this._syncControls();
     this._changed();
     this._updateHistoryButtons();
     this._announce('Redone');
@@ -655,8 +849,9 @@ export class SmpPreview extends HTMLElement {
     const { width, height } = preview;
     let settings = this._settings;
     if (newPhoto) {
-      // Strokes belong to the previous head; the style sliders carry over.
+      // Strokes and pupils belong to the previous head; the style settings carry over.
       settings = { ...clone(settings), area: { base: 'auto', strokes: [] } };
+      settings.scale = { ...settings.scale, eyes: null };
     }
     for (const canvas of [this._el.before, this._el.after, this._el.area]) {
       canvas.width = width;
@@ -680,7 +875,7 @@ export class SmpPreview extends HTMLElement {
     if (newPhoto) this._resetHistory();
     this._clearMessage();
     this._renderNow();
-    this._syncSliders();
+    this._syncControls();
     this._announce(source === 'sample' ? 'Demo head shown' : 'Photo loaded');
     this._emit('smp-ready', { width, height, source });
   }
@@ -716,6 +911,7 @@ export class SmpPreview extends HTMLElement {
     } catch (error) {
       this._fail(errorMessage(error));
     }
+    this._syncDescription();
     if (this._pendingChange) {
       this._pendingChange = false;
       this._emit('smp-change', { settings: clone(this._settings) });
@@ -800,6 +996,34 @@ export class SmpPreview extends HTMLElement {
       this._syncBrushOutput();
     });
 
+    el.sessions.addEventListener('click', (event) => {
+      const button = event.target.closest('button[data-session]');
+      if (button) this._update({ session: Number(button.dataset.session) });
+    });
+    el.months.addEventListener('input', () => {
+      const months = this._monthStops[Number(el.months.value)];
+      if (months !== undefined) this._update({ monthsSinceSession: months }, false);
+    });
+    el.months.addEventListener('change', () => this._commit());
+    el.pigment.addEventListener('change', () => this._update({ pigment: el.pigment.value }));
+    el.grouping.addEventListener('change', () => this._update({ grouping: el.grouping.checked }));
+    el.setScale.addEventListener('click', () => this._setScaleMode(!this._scaleMode));
+    el.useHeadWidth.addEventListener('click', () => {
+      this._updateScale({ eyes: null });
+      this._announce('Scale from the head width');
+    });
+    for (const input of el.scaleInputs) {
+      input.addEventListener('change', () => {
+        if (!this._settings || !this._limits) return;
+        const key = input.dataset.scaleKey;
+        const range = this._limits[key];
+        const typed = parseFloat(input.value);
+        const value = Number.isFinite(typed) ? clamp(typed, range.min, range.max) : this._settings.scale[key];
+        input.value = String(value);
+        this._updateScale({ [key]: value });
+      });
+    }
+
     for (const input of root.querySelectorAll('.sliders input[type=range]')) {
       const key = input.dataset.key;
       input.addEventListener('input', () => {
@@ -826,6 +1050,238 @@ export class SmpPreview extends HTMLElement {
         event.preventDefault();
         this.redo();
       }
+    });
+  }
+
+  /** Replaces some top-level settings fields: one undo step unless `commit` is false. */
+  _update(patch, commit = true) {
+    if (!this._settings) return;
+    this._settings = { ...this._settings, ...patch };
+    if (commit) this._commit();
+    this._syncControls();
+    this._changed();
+  }
+
+  _updateScale(patch) {
+    if (!this._settings) return;
+    this._update({ scale: { ...this._settings.scale, ...patch } });
+  }
+
+  /** Ranges and choices come from the core (`Preview.limits()`), never from this file. */
+  _applyLimits(limits) {
+    const root = this.shadowRoot;
+    for (const s of STYLE_SLIDERS) {
+      const input = root.getElementById(`s-${s.key}`);
+      input.min = String(limits[s.key].min);
+      input.max = String(limits[s.key].max);
+    }
+    const sessions = [];
+    for (let n = limits.session.min; n <= limits.session.max; n++) {
+      sessions.push(`<button type="button" data-session="${n}" aria-pressed="false" aria-label="Session ${n}">${n}</button>`);
+    }
+    this._el.sessions.innerHTML = sessions.join('');
+    this._monthStops = monthStops(limits.monthsSinceSession);
+    this._el.months.max = String(this._monthStops.length - 1);
+    for (const input of this._el.scaleInputs) {
+      const range = limits[input.dataset.scaleKey];
+      input.min = String(range.min);
+      input.max = String(range.max);
+    }
+  }
+
+  /** Every control shows the current settings (after undo, redo or the settings property). */
+  _syncControls() {
+    if (!this._settings) return;
+    this._syncSliders();
+    const settings = this._settings;
+    const el = this._el;
+    for (const button of el.sessions.querySelectorAll('button')) {
+      button.setAttribute('aria-pressed', String(Number(button.dataset.session) === settings.session));
+    }
+    const months = settings.monthsSinceSession;
+    const stops = this._monthStops;
+    let nearest = 0;
+    stops.forEach((m, i) => {
+      if (Math.abs(m - months) < Math.abs(stops[nearest] - months)) nearest = i;
+    });
+    if (stops.length && Number(el.months.value) !== nearest) el.months.value = String(nearest);
+    const [shown, spoken] = monthsText(months);
+    el.monthsOut.textContent = shown;
+    el.months.setAttribute('aria-valuetext', spoken);
+    el.pigment.value = settings.pigment;
+    el.grouping.checked = settings.grouping;
+    for (const input of el.scaleInputs) {
+      const value = settings.scale[input.dataset.scaleKey];
+      if (input.value === '' || Number(input.value) !== value) input.value = String(value);
+    }
+    el.useHeadWidth.disabled = !settings.scale.eyes;
+    this._positionEyeMarker();
+  }
+
+  /** `preview.describe()` of the current settings, computed once per settings value. */
+  _describe() {
+    if (!this._preview || !this._settings) return null;
+    if (this._describedSettings !== this._settings || this._describedPreview !== this._preview) {
+      this._describedSettings = this._settings;
+      this._describedPreview = this._preview;
+      try {
+        this._description = this._preview.describe(this._settings);
+      } catch (error) {
+        this._description = null;
+        this._fail(errorMessage(error));
+      }
+    }
+    return this._description;
+  }
+
+  /** What depends on the description: the suggested pigment, the advice, the scale readouts. */
+  _syncDescription() {
+    const description = this._describe();
+    if (!description) return;
+    const el = this._el;
+    const auto = el.pigment.querySelector('option[value="auto"]');
+    const autoText = `Auto (suggested: ${pigmentLabel(description.suggestedPigment)})`;
+    if (auto.textContent !== autoText) auto.textContent = autoText;
+    const advice = description.advice || '';
+    // Only a new note is announced (the region is aria-live).
+    if (el.advice.textContent !== advice) el.advice.textContent = advice;
+    el.scaleFrom.textContent = description.scaleFrom === 'eyes' ? 'Scale from pupils' : 'Scale from head width';
+    el.scaleValue.textContent = `${description.pxPerMm.toFixed(1)} px/mm`;
+    this._updateScaleBar();
+    this._positionEyeMarker();
+  }
+
+  /** The scale bar: 1 cm (shorter on close-ups) at the scale in use, in displayed pixels. */
+  _updateScaleBar() {
+    const bar = this._el.scaleBar;
+    const description = this._describe();
+    const shownWidth = description ? parseFloat(getComputedStyle(this._el.stage).width) : 0;
+    if (!description || !(shownWidth > 0)) {
+      bar.hidden = true;
+      return;
+    }
+    const perMm = (description.pxPerMm * shownWidth) / this._preview.width; // CSS px per mm
+    const mm = SCALE_BAR_MM.find((m) => m * perMm <= shownWidth / 4) ?? SCALE_BAR_MM[SCALE_BAR_MM.length - 1];
+    this._el.scaleBarLine.style.width = `${mm * perMm}px`;
+    this._el.scaleBarText.textContent = mm % 10 === 0 ? `${mm / 10} cm` : `${mm} mm`;
+    bar.dataset.mm = String(mm);
+    bar.hidden = false;
+  }
+
+  // ---- physical scale: the eye-line marker ------------------------------------------------
+
+  _setScaleMode(on) {
+    this._scaleMode = on;
+    this._el.setScale.setAttribute('aria-pressed', String(on));
+    this._el.stage.classList.toggle('scale-mode', on);
+    this._positionEyeMarker();
+    if (on) this._announce('Drag the two circles onto the centres of the pupils');
+  }
+
+  /**
+   * The pupils the marker shows: the settings' ones, else the ones found on the photo, else a
+   * level line at 40 % of the height, one pupil distance apart at the scale in use.
+   */
+  _markerEyes() {
+    const settings = this._settings;
+    if (!settings || !this._preview) return null;
+    if (settings.scale.eyes) return settings.scale.eyes;
+    const description = this._describe();
+    if (!description) return null;
+    if (description.eyesGuess) return description.eyesGuess;
+    const half = Math.min(0.45, (settings.scale.pupilDistance * description.pxPerMm) / this._preview.width / 2);
+    return [
+      [0.5 - half, EYE_LINE_HEIGHT],
+      [0.5 + half, EYE_LINE_HEIGHT],
+    ];
+  }
+
+  _positionEyeMarker() {
+    const marker = this._el.eyeMarker;
+    const eyes = this._scaleMode ? this._markerEyes() : null;
+    marker.hidden = !eyes;
+    if (!eyes) return;
+    const percent = (v) => `${v * 100}%`;
+    eyes.forEach(([x, y], i) => {
+      const handle = this._el.eyeHandles[i];
+      handle.style.left = percent(x);
+      handle.style.top = percent(y);
+      handle.setAttribute('aria-valuenow', String(Math.round(x * 100)));
+      handle.setAttribute('aria-valuetext', `${Math.round(x * 100)} % from the left, ${Math.round(y * 100)} % from the top`);
+    });
+    for (const line of this._el.eyeLines) {
+      line.setAttribute('x1', percent(eyes[0][0]));
+      line.setAttribute('y1', percent(eyes[0][1]));
+      line.setAttribute('x2', percent(eyes[1][0]));
+      line.setAttribute('y2', percent(eyes[1][1]));
+    }
+    const label = this._el.eyeDistance;
+    label.style.left = percent((eyes[0][0] + eyes[1][0]) / 2);
+    label.style.top = percent(Math.min(eyes[0][1], eyes[1][1]));
+    label.textContent = `${this._settings.scale.pupilDistance} mm`;
+  }
+
+  /** Moves one pupil to (x, y) in fractions of the image; false when nothing changed. */
+  _moveEye(index, x, y) {
+    const eyes = this._markerEyes();
+    if (!eyes) return false;
+    const next = eyes.map(([ex, ey]) => [ex, ey]);
+    next[index] = [clamp(x, 0, 1), clamp(y, 0, 1)];
+    // The circles may not overlap (one could no longer be grabbed): a pupil moved too close to
+    // the other stops one circle away from it, in the direction it came from.
+    const b = next[1 - index];
+    const rect = this._el.stage.getBoundingClientRect();
+    const closest = this._el.eyeHandles[index].offsetWidth || 1;
+    const offset = (p) => [(p[0] - b[0]) * rect.width, (p[1] - b[1]) * rect.height];
+    let [dx, dy] = offset(next[index]);
+    const apart = Math.hypot(dx, dy);
+    if (apart < closest && apart < Math.hypot(...offset(eyes[index]))) {
+      if (apart < 1e-6) [dx, dy] = offset(eyes[index]);
+      const k = closest / (Math.hypot(dx, dy) || 1);
+      next[index] = [clamp(b[0] + (dx * k) / rect.width, 0, 1), clamp(b[1] + (dy * k) / rect.height, 0, 1)];
+    }
+    const a = next[index];
+    if ((a[0] === eyes[index][0] && a[1] === eyes[index][1]) || (a[0] === b[0] && a[1] === b[1])) return false;
+    this._settings = { ...this._settings, scale: { ...this._settings.scale, eyes: next } };
+    this._el.useHeadWidth.disabled = false;
+    this._positionEyeMarker();
+    this._changed();
+    return true;
+  }
+
+  _wireEyeMarker() {
+    this._el.eyeHandles.forEach((handle, index) => {
+      handle.addEventListener('pointerdown', (event) => {
+        if (event.button !== 0) return;
+        // The stage below must not start a divider drag or a stroke.
+        event.preventDefault();
+        event.stopPropagation();
+        const eyes = this._markerEyes();
+        if (!eyes) return;
+        handle.focus({ preventScroll: true });
+        const [fx, fy] = this._fraction(event);
+        // Keep the grab offset, so the pupil does not jump to the pointer.
+        this._gesture = { kind: 'eye', pointerId: event.pointerId, index, target: handle, offset: [eyes[index][0] - fx, eyes[index][1] - fy] };
+        handle.classList.add('dragging');
+        this._el.cursor.classList.remove('visible');
+        try {
+          handle.setPointerCapture(event.pointerId);
+        } catch {
+          /* pointer already gone */
+        }
+      });
+      handle.addEventListener('keydown', (event) => {
+        const direction = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] }[event.key];
+        if (!direction || event.ctrlKey || event.metaKey || event.altKey) return;
+        event.preventDefault();
+        const eyes = this._markerEyes();
+        if (!eyes) return;
+        // One displayed pixel per press, ten with Shift.
+        const rect = this._el.stage.getBoundingClientRect();
+        const step = event.shiftKey ? 10 : 1;
+        const [x, y] = eyes[index];
+        if (this._moveEye(index, x + (direction[0] * step) / rect.width, y + (direction[1] * step) / rect.height)) this._commit();
+      });
     });
   }
 
@@ -896,13 +1352,14 @@ export class SmpPreview extends HTMLElement {
 
   _brushRadiusFraction() {
     if (!this._preview) return 0.03;
-    const r = (this._brushMm * this._preview.pxPerMm) / this._preview.width;
+    const r = (this._brushMm * this.pxPerMm) / this._preview.width;
     return Math.min(1, Math.max(0.0005, r));
   }
 
   _moveCursor(event) {
     const cursor = this._el.cursor;
-    if (this._tool === 'compare' || !this._preview) {
+    const overPupil = event.target && event.target.classList && event.target.classList.contains('eye-handle');
+    if (this._tool === 'compare' || !this._preview || overPupil) {
       cursor.classList.remove('visible');
       return;
     }
@@ -974,8 +1431,15 @@ export class SmpPreview extends HTMLElement {
     });
 
     stage.addEventListener('pointermove', (event) => {
-      if (event.pointerType !== 'touch') this._moveCursor(event);
       const gesture = this._gesture;
+      if (gesture && gesture.kind === 'eye') {
+        if (gesture.pointerId === event.pointerId) {
+          const [fx, fy] = this._fraction(event);
+          this._moveEye(gesture.index, fx + gesture.offset[0], fy + gesture.offset[1]);
+        }
+        return;
+      }
+      if (event.pointerType !== 'touch') this._moveCursor(event);
       if (!gesture || gesture.pointerId !== event.pointerId) return;
       if (gesture.kind === 'divider') {
         if (gesture.touchStart) {
@@ -1010,6 +1474,11 @@ export class SmpPreview extends HTMLElement {
       this._gesture = null;
       if (gesture.kind === 'paint') {
         stage.classList.remove('painting');
+        this._commit();
+        this._flushRender();
+      } else if (gesture.kind === 'eye') {
+        // One undo step per drag, like a stroke.
+        gesture.target.classList.remove('dragging');
         this._commit();
         this._flushRender();
       }

@@ -142,7 +142,7 @@ export function ui(page) {
   return {
     host,
     stage: host.locator('.stage'),
-    handle: host.locator('[role=slider]'),
+    handle: host.getByRole('slider', { name: 'Before and after divider' }),
     file: host.locator('input[type=file]'),
     message: host.locator('[role=alert]'),
     button: (name) => host.getByRole('button', { name, exact: true }),
@@ -316,7 +316,7 @@ export function state(page) {
   return page.evaluate(() => {
     const el = document.querySelector('smp-preview');
     const root = el.shadowRoot;
-    const handle = root.querySelector('[role=slider]');
+    const handle = root.querySelector('.handle');
     const after = root.querySelector('canvas.after');
     return {
       renderCount: el.renderCount,
@@ -375,4 +375,40 @@ export function withExifOrientation(jpeg, orientation) {
   const payload = Buffer.concat([Buffer.from('Exif\0\0', 'binary'), tiff]);
   const header = Buffer.from([0xff, 0xe1, (payload.length + 2) >> 8, (payload.length + 2) & 0xff]);
   return Buffer.concat([jpeg.subarray(0, 2), header, payload, jpeg.subarray(2)]);
+}
+
+/**
+ * In-page: how much the after image darkens the photo. Returns the number of pixels made darker
+ * by more than `threshold` (sum of R+G+B), and the total darkening (sum over pixels of the R+G+B
+ * drop), which grows with both the number and the darkness of the impressions.
+ */
+export function darkening(page, threshold = 12) {
+  return page.evaluate((t) => {
+    const root = document.querySelector('smp-preview').shadowRoot;
+    const read = (w) => {
+      const c = root.querySelector(`canvas.${w}`);
+      return c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    };
+    const before = read('before');
+    const after = read('after');
+    let dark = 0;
+    let total = 0;
+    for (let i = 0; i < before.length; i += 4) {
+      const drop = before[i] + before[i + 1] + before[i + 2] - (after[i] + after[i + 1] + after[i + 2]);
+      if (drop > 0) total += drop;
+      if (drop > t) dark++;
+    }
+    return { dark, total };
+  }, threshold);
+}
+
+/** The element's description of its current settings (scale in use, pigment, advice). */
+export function description(page) {
+  return page.evaluate(() => document.querySelector('smp-preview').description);
+}
+
+/** Centre of a locator's box, in page coordinates. */
+export async function centre(locator) {
+  const box = await locator.boundingBox();
+  return [box.x + box.width / 2, box.y + box.height / 2];
 }
