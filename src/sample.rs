@@ -1209,7 +1209,15 @@ impl Scene {
         self.draw_brows(&mut frame.pixels, &frame.depth);
         let image = RgbaImage { width: self.width, height: self.height, pixels: frame.pixels };
         let scalp = Mask { width: self.width, height: self.height, values: frame.mask };
-        SampleHead { image, analysis: Analysis::new(scalp, Scale::new(self.camera.px_per_mm)) }
+        // What a photo's analysis would have to estimate is known here: the fringe's and the
+        // skin's colours under the key light, and a rendering as sharp as its pixels.
+        let analysis = Analysis {
+            hair_colour: Some(HAIR_ALBEDO),
+            skin_colour: Some(SKIN),
+            blur_px: 0.5,
+            ..Analysis::new(scalp, Scale::new(self.camera.px_per_mm))
+        };
+        SampleHead { image, analysis }
     }
 
     /// Pass 1: what each pixel centre sees, its depth, and the scalp's signed value there
