@@ -75,7 +75,7 @@ fn a_photo_with_the_wrong_pixel_count_is_refused_with_a_message() {
 #[wasm_bindgen_test]
 fn limits_describe_every_slider() {
     let json: String = js_sys::JSON::stringify(&WebPreview::limits().unwrap()).unwrap().into();
-    for key in ["density", "impressionSize", "shade", "softness", "maxSide"] {
+    for key in ["density", "impressionSize", "shade", "softness", "session", "monthsSinceSession", "pupilDistance", "headWidth", "maxSide"] {
         assert!(json.contains(&format!("\"{key}\"")), "{key} missing from {json}");
     }
 }
@@ -86,4 +86,20 @@ fn normalize_fills_defaults_and_keeps_choices() {
     let full = WebPreview::normalize_settings(partial).unwrap();
     let json: String = js_sys::JSON::stringify(&full).unwrap().into();
     assert!(json.contains("\"density\":42") && json.contains("\"impressionSize\""), "{json}");
+}
+
+#[wasm_bindgen_test]
+fn describe_reports_the_scale_in_use_and_the_stage_advice() {
+    let preview = WebPreview::sample(400, 300).unwrap();
+    let read = |settings: &str| -> String {
+        let described = preview.describe(js_sys::JSON::parse(settings).unwrap()).unwrap();
+        js_sys::JSON::stringify(&described).unwrap().into()
+    };
+    let healed = read("{}");
+    assert!(healed.contains("\"scaleFrom\":\"headWidth\"") && healed.contains("\"advice\":null"), "{healed}");
+    // Pupils 160 px apart (0.4 of 400 px) for 63 mm.
+    let eyes = read(r#"{"scale": {"eyes": [[0.3, 0.4], [0.7, 0.4]]}, "monthsSinceSession": 72}"#);
+    assert!(eyes.contains("\"scaleFrom\":\"eyes\"") && eyes.contains("touch-up"), "{eyes}");
+    let px_per_mm = js_sys::Reflect::get(&js_sys::JSON::parse(&eyes).unwrap(), &"pxPerMm".into()).unwrap().as_f64().unwrap();
+    assert!((px_per_mm - 160.0 / 63.0).abs() < 1e-3, "{px_per_mm}");
 }
