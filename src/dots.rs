@@ -193,13 +193,14 @@ fn symmetric(x: f32, y: f32, symmetry: u8) -> (f32, f32) {
 
 /// `n` points on the unit torus, Poisson-disk spread, ranked so that every prefix is too.
 ///
-/// Weighted sample elimination: start from 5n random candidates and repeatedly remove the one
+/// Weighted sample elimination: start from 3n random candidates (5n spaces them only
+/// marginally better, at twice the start-up time) and repeatedly remove the one
 /// most crowded by its neighbours, down to n; then carry on in stages that halve the count,
 /// each with the neighbourhood radius of its target count. Reversed, the removal order is the
 /// rank.
 fn progressive_poisson_disk(n: usize, seed: u64) -> Vec<TilePoint> {
     let mut rng = SmallRng::seed_from_u64(seed);
-    let candidates: Vec<(f32, f32)> = (0..5 * n).map(|_| (rng.random::<f32>(), rng.random::<f32>())).collect();
+    let candidates: Vec<(f32, f32)> = (0..3 * n).map(|_| (rng.random::<f32>(), rng.random::<f32>())).collect();
     let mut alive = vec![true; candidates.len()];
     let mut count = candidates.len();
     let mut removed = Vec::with_capacity(n);
