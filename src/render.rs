@@ -159,27 +159,28 @@ impl InkLayer {
         let rect_w = self.rect.width() as usize;
         let skin = DiffuseSkin::measure(photo, weights, self.rect);
         let codec = color::tables();
+        let (x0, x1) = (self.rect.x0 as usize, self.rect.x1 as usize);
         for y in self.rect.y0..self.rect.y1 {
-            for x in self.rect.x0..self.rect.x1 {
-                let index = (y - self.rect.y0) as usize * rect_w + (x - self.rect.x0) as usize;
-                let (core, halo) = (self.through[index], self.halo[index]);
-                let pixel = y as usize * stride + x as usize;
-                let weight = weights.values[pixel];
+            let row = y as usize * stride;
+            let layer = (y - self.rect.y0) as usize * rect_w;
+            let cells = self.through[layer..layer + rect_w].iter().zip(&self.halo[layer..layer + rect_w]);
+            let photo_row = photo.pixels[(row + x0) * 4..(row + x1) * 4].chunks_exact(4);
+            let out_row = out[(row + x0) * 4..(row + x1) * 4].chunks_exact_mut(4);
+            for ((((core, &halo), &weight), before), after) in cells.zip(&weights.values[row + x0..row + x1]).zip(photo_row).zip(out_row) {
                 // Ink only lands inside the area: outside it, pixels keep their exact bytes.
                 if weight <= 0.0 || (core[1] >= 1.0 && halo <= 0.0 && redness <= 0.0) {
                     continue;
                 }
-                let before = [0, 1, 2].map(|c| photo.pixels[pixel * 4 + c]);
-                let lit = before.map(|b| codec.decode(b));
+                let lit = [codec.decode(before[0]), codec.decode(before[1]), codec.decode(before[2])];
                 let shine = skin.shine(lit);
                 // Freshly treated skin is inflamed: less green and blue come back.
                 let red = redness * weight * (0.6 + 0.4 * (4.0 * halo * pigment.absorption[1]).min(1.0));
                 let inflamed = [1.0, 1.0 - 0.14 * red, 1.0 - 0.12 * red];
                 for c in 0..3 {
-                    let through = if halo > 0.0 { core[c] * exp_fast(-halo * pigment.absorption[c]) } else { core[c] };
+                    let through = core[c] * exp_fast(-halo * pigment.absorption[c]);
                     let diffuse = (lit[c] - shine) * inflamed[c] * through;
                     let value = diffuse + shine * (1.0 - SHINE_DIMMING * (1.0 - through));
-                    out[pixel * 4 + c] = codec.encode(value).min(before[c]);
+                    after[c] = codec.encode(value).min(before[c]);
                 }
             }
         }
@@ -189,8 +190,9 @@ impl InkLayer {
 /// The scalp's own colour, to tell the light its skin scatters (tinted by the skin) from the
 /// shine reflected at its surface (the colour of the light, here taken as white).
 struct DiffuseSkin {
-    /// Blue over red of the diffuse skin, in linear light.
+    /// Blue over red of the diffuse skin, in linear light, and 1 / (1 - that).
     blue_per_red: f32,
+    per_shine: f32,
 }
 
 impl DiffuseSkin {
@@ -206,7 +208,8 @@ impl DiffuseSkin {
                 }
             }
         }
-        Self { blue_per_red: if red > 0.0 { (blue / red) as f32 } else { 1.0 } }
+        let blue_per_red = if red > 0.0 { (blue / red) as f32 } else { 1.0 };
+        Self { blue_per_red, per_shine: 1.0 / (1.0 - blue_per_red).max(0.1) }
     }
 
     /// The white shine in a pixel: whatever blue exceeds what the skin's own colour explains.
@@ -215,7 +218,7 @@ impl DiffuseSkin {
         if k >= 0.9 {
             return 0.0; // grey skin or a grey photo: shine cannot be told apart
         }
-        ((lit[2] - k * lit[0]) / (1.0 - k)).clamp(0.0, lit[0].min(lit[1]).min(lit[2]))
+        ((lit[2] - k * lit[0]) * self.per_shine).clamp(0.0, lit[0].min(lit[1]).min(lit[2]))
     }
 }
 
