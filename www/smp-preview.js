@@ -39,7 +39,7 @@ const STYLE_SLIDERS = [
   { key: 'density', label: 'Density', step: 1, unit: '/cm²', spoken: 'impressions per square centimetre', hint: 'Impressions per cm². Natural scalp: about 80.' },
   { key: 'impressionSize', label: 'Impression size', step: 5, unit: 'µm', spoken: 'micrometres', hint: 'Diameter of each pigment dot.' },
   { key: 'shade', label: 'Pigment shade', step: 1, unit: '%', spoken: 'percent', hint: 'From light grey to carbon black.' },
-  { key: 'softness', label: 'Edge softness', step: 1, unit: 'mm', spoken: 'millimetres', hint: 'How gradually the area fades out at its edge.' },
+  { key: 'softness', label: 'Hairline softness', step: 1, unit: 'mm', spoken: 'millimetres', hint: 'Width of the transition at the edge: 2–3 mm reads as a defined hairline, 10–15 mm as a soft one.' },
 ];
 
 /** Pigment choices (the core's names), in menu order. */
@@ -92,6 +92,7 @@ const ICONS = {
   download: '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M12 4v12m0 0-5-5m5 5 5-5M4 20h16"/></svg>',
   alert: '<svg viewBox="0 0 24 24" aria-hidden="true"><circle cx="12" cy="12" r="9"/><path d="M12 7.5v5.5M12 16.5v.01"/></svg>',
   close: '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6 6l12 12M18 6 6 18"/></svg>',
+  chevron: '<svg class="chevron" viewBox="0 0 24 24" aria-hidden="true"><path d="m6 9 6 6 6-6"/></svg>',
 };
 
 const STYLE = /* css */ `
@@ -148,7 +149,7 @@ button, .upload {
 }
 button:hover:not(:disabled), .upload:hover { border-color: var(--_border); filter: brightness(0.98); }
 button:disabled { opacity: .42; cursor: default; }
-button:focus-visible, .upload:focus-within, input:focus-visible, select:focus-visible, .handle:focus-visible, .eye-handle:focus-visible, .stage:focus-visible {
+button:focus-visible, .upload:focus-within, input:focus-visible, select:focus-visible, .handle:focus-visible, .eye-handle:focus-visible, .stage:focus-visible, summary:focus-visible {
   outline: 3px solid color-mix(in srgb, var(--_accent) 55%, transparent); outline-offset: 2px;
 }
 .upload { background: var(--_accent); color: var(--_accent-contrast); position: relative; }
@@ -288,16 +289,39 @@ select, input[type="number"] {
 }
 select { cursor: pointer; }
 .sliders .check { align-self: center; }
-.stage-controls, .scale-controls { padding: 14px 16px 18px; }
+.stage-controls { padding: 14px 16px 18px; }
+.scale-grid { padding: 2px 16px 18px; }
 .stage-grid, .scale-grid { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 14px 28px; }
 .scale-grid { gap: 10px 16px; }
+/* A collapsible section (Physical scale): the summary row names it and shows its current value. */
+.collapsible > summary {
+  display: flex; align-items: center; gap: 10px; padding: 14px 16px;
+  list-style: none; cursor: pointer; user-select: none; -webkit-user-select: none;
+  border-radius: calc(var(--_radius) * 0.33); outline-offset: -3px;
+}
+.collapsible > summary::-webkit-details-marker { display: none; }
+@media (hover: hover) {
+  .collapsible > summary:hover { background: color-mix(in srgb, var(--_control-bg) 70%, transparent); }
+  .collapsible > summary:hover .section-title { color: var(--_text); }
+}
+.collapsible[open] > summary { padding-bottom: 10px; }
+.summary-text { flex: 1 1 auto; min-width: 0; }
+.summary-text .section-title { display: inline; transition: color .15s; }
+.summary-value { font-size: 13px; color: var(--_muted); font-variant-numeric: tabular-nums; }
+.summary-value output { font-weight: 650; color: var(--_accent); }
+.summary-value[hidden] { display: none; }
+/* In a narrow column (beside the picture, or on a phone) the value goes under the name. */
+@container (min-width: 860px) or (max-width: 560px) {
+  .summary-value { display: block; margin-top: 3px; }
+  .summary-value .summary-sep { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+}
+.chevron { width: 18px; height: 18px; color: var(--_muted); transition: transform .15s; }
+.collapsible[open] .chevron { transform: rotate(180deg); }
 .advice:not(:empty) {
   margin-top: 14px; padding: 8px 12px; font-size: 13.5px;
   border-left: 3px solid var(--_accent); border-radius: calc(var(--_radius) * 0.33);
   background: color-mix(in srgb, var(--_accent) 9%, var(--_surface));
 }
-.scale-info { grid-column: 1 / -1; margin: 0; font-size: 14px; }
-.scale-info output { font-weight: 600; color: var(--_accent); font-variant-numeric: tabular-nums; }
 .scale-buttons { grid-column: 1 / -1; display: flex; flex-wrap: wrap; gap: 8px; }
 .scale-buttons button { flex: 1 1 auto; }
 button.toggle[aria-pressed="true"] { background: var(--_accent); color: var(--_accent-contrast); }
@@ -316,11 +340,22 @@ button.toggle[aria-pressed="true"] { background: var(--_accent); color: var(--_a
 
 /* Wide: the controls sit beside the picture, so every slider is in view while it is moved. */
 @container (min-width: 860px) {
-  .body { display: grid; grid-template-columns: minmax(0, 1fr) 300px; }
-  .panel { border-left: 1px solid var(--_border); }
-  .stage-wrap { align-items: flex-start; padding: 14px; }
-  /* The panel is taller than the picture: the picture stays in view while the page scrolls. */
-  .stage { position: sticky; top: 14px; border-radius: calc(var(--_radius) * 0.5); box-shadow: 0 1px 3px rgba(16, 24, 40, .18); }
+  .body { display: grid; grid-template-columns: minmax(0, 1fr) 300px; min-height: 440px; }
+  /* The panel is exactly as tall as the picture's area (size containment: its content does not
+     make the row taller) and scrolls in its own column. The two "local" layers cover the two
+     shadows while the content is at that end, so a shadow shows only where more is hidden. */
+  .panel {
+    contain: size; overflow-y: auto; scrollbar-width: thin; scrollbar-color: var(--_border) transparent;
+    border-left: 1px solid var(--_border);
+    background:
+      linear-gradient(var(--_surface) 40%, transparent) center top / 100% 28px no-repeat local,
+      linear-gradient(transparent, var(--_surface) 60%) center bottom / 100% 28px no-repeat local,
+      linear-gradient(rgba(16, 24, 40, .16), rgba(16, 24, 40, 0)) center top / 100% 12px no-repeat,
+      linear-gradient(rgba(16, 24, 40, 0), rgba(16, 24, 40, .16)) center bottom / 100% 12px no-repeat,
+      var(--_surface);
+  }
+  .stage-wrap { align-items: center; padding: 14px; }
+  .stage { border-radius: calc(var(--_radius) * 0.5); box-shadow: 0 1px 3px rgba(16, 24, 40, .18); }
   .sliders, .stage-grid { grid-template-columns: 1fr; gap: 16px; }
   .area-bar { padding: 14px 16px 16px; gap: 12px; }
   .area-bar .field.brush { flex: 1 1 100%; }
@@ -338,7 +373,9 @@ button.toggle[aria-pressed="true"] { background: var(--_accent); color: var(--_a
   .toolbar .group { flex: 1 1 100%; }
   .toolbar .group button { flex: 1 1 0; }
   .sliders, .stage-grid { grid-template-columns: 1fr; gap: 12px; }
-  .sliders, .stage-controls, .scale-controls { padding: 12px; }
+  .sliders, .stage-controls { padding: 12px; }
+  .collapsible > summary { padding: 12px; }
+  .scale-grid { padding: 2px 12px 12px; }
   .area-bar { padding: 10px 8px; }
   .area-bar .field.brush { flex: 1 1 100%; }
   .area-bar button { flex: 1 1 auto; }
@@ -435,10 +472,12 @@ function template() {
       </div>${sliders}
       <label class="check"><input type="checkbox" data-action="grouping">Group impressions like follicular units</label>
   </div>
-  <div class="scale-controls" part="scale-controls">
+  <details class="scale-controls collapsible" part="scale-controls">
+    <summary>
+      <span class="summary-text"><span class="section-title">Physical scale</span><span class="summary-value" hidden><span class="summary-sep"> · </span><output data-scale-value></output> <span data-scale-from>from head width</span></span></span>
+      ${ICONS.chevron}
+    </summary>
     <div class="scale-grid">
-      <h3 class="section-title">Physical scale</h3>
-      <p class="scale-info"><span data-scale-from>Scale from head width</span>: <output data-scale-value></output></p>
       <div class="scale-buttons">
         <button type="button" class="toggle" data-action="set-scale" aria-pressed="false" title="Mark the centres of the pupils on the photo">Set scale</button>
         <button type="button" data-action="use-head-width" title="Forget the marked pupils and scale from the head width" disabled>Use head width</button>
@@ -453,7 +492,7 @@ function template() {
       </div>
       <small id="eye-help">Set scale, then drag the two circles onto the centres of the pupils (arrow keys move a focused circle). Without them, the head width above the ears sets the scale.</small>
     </div>
-  </div>
+  </details>
   </div>
   </div>
   <p class="visually-hidden" aria-live="polite" data-status></p>
@@ -525,6 +564,9 @@ export class SmpPreview extends HTMLElement {
       grouping: $('[data-action=grouping]'),
       setScale: $('[data-action=set-scale]'),
       useHeadWidth: $('[data-action=use-head-width]'),
+      panel: $('.panel'),
+      scaleSection: $('.scale-controls'),
+      scaleSummaryValue: $('.summary-value'),
       scaleFrom: $('[data-scale-from]'),
       scaleValue: $('[data-scale-value]'),
       scaleInputs: Array.from(root.querySelectorAll('input[data-scale-key]')),
@@ -1008,6 +1050,14 @@ export class SmpPreview extends HTMLElement {
     el.pigment.addEventListener('change', () => this._update({ pigment: el.pigment.value }));
     el.grouping.addEventListener('change', () => this._update({ grouping: el.grouping.checked }));
     el.setScale.addEventListener('click', () => this._setScaleMode(!this._scaleMode));
+    el.scaleSection.addEventListener('toggle', () => {
+      if (el.scaleSection.open) {
+        this._revealInPanel(el.scaleSection);
+      } else if (this._scaleMode) {
+        // Its button is folded away: the marker goes with it (marked pupils stay in the settings).
+        this._setScaleMode(false);
+      }
+    });
     el.useHeadWidth.addEventListener('click', () => {
       this._updateScale({ eyes: null });
       this._announce('Scale from the head width');
@@ -1145,8 +1195,9 @@ export class SmpPreview extends HTMLElement {
     const advice = description.advice || '';
     // Only a new note is announced (the region is aria-live).
     if (el.advice.textContent !== advice) el.advice.textContent = advice;
-    el.scaleFrom.textContent = description.scaleFrom === 'eyes' ? 'Scale from pupils' : 'Scale from head width';
+    el.scaleFrom.textContent = description.scaleFrom === 'eyes' ? 'from pupils' : 'from head width';
     el.scaleValue.textContent = `${description.pxPerMm.toFixed(1)} px/mm`;
+    el.scaleSummaryValue.hidden = false;
     this._updateScaleBar();
     this._positionEyeMarker();
   }
@@ -1302,6 +1353,24 @@ export class SmpPreview extends HTMLElement {
   _syncBrushOutput() {
     this._el.brushOut.textContent = `${this._brushMm} mm`;
     this._el.brush.setAttribute('aria-valuetext', `${this._brushMm} millimetres`);
+  }
+
+  /**
+   * Scrolls the panel (when it scrolls in its own column, in the wide layout) just enough to
+   * show `section`, e.g. one just opened at its bottom. The page itself does not move.
+   */
+  _revealInPanel(section) {
+    const panel = this._el.panel;
+    if (panel.scrollHeight <= panel.clientHeight + 1) return;
+    const p = panel.getBoundingClientRect();
+    const r = section.getBoundingClientRect();
+    let delta = 0;
+    if (r.bottom > p.bottom) delta = Math.min(r.bottom - p.bottom, r.top - p.top);
+    else if (r.top < p.top) delta = r.top - p.top;
+    if (delta) {
+      const smooth = !matchMedia('(prefers-reduced-motion: reduce)').matches;
+      panel.scrollBy({ top: delta, behavior: smooth ? 'smooth' : 'auto' });
+    }
   }
 
   _setTool(tool) {

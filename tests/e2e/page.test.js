@@ -50,14 +50,87 @@ test('the page fits a phone screen without horizontal scrolling', async () => {
   assert.deepEqual(problems, []);
 });
 
+/** In-page: boxes of the element's frame, toolbar, picture area and control panel. */
+function layout(page) {
+  return page.evaluate(() => {
+    const root = document.querySelector('smp-preview').shadowRoot;
+    const box = (sel) => {
+      const r = root.querySelector(sel).getBoundingClientRect();
+      return { top: r.top, bottom: r.bottom, left: r.left, right: r.right, height: r.height };
+    };
+    const panel = root.querySelector('.panel');
+    return {
+      frame: box('.frame'),
+      stageWrap: box('.stage-wrap'),
+      stage: box('.stage'),
+      panel: box('.panel'),
+      scrollHeight: panel.scrollHeight,
+      clientHeight: panel.clientHeight,
+      overflowY: getComputedStyle(panel).overflowY,
+      pageOverflowX: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    };
+  });
+}
+
+test('wide: the panel beside the picture is no taller than it and scrolls in its own column', async () => {
+  const { page, problems } = await env.open();
+  for (const viewport of [
+    { width: 1280, height: 900 },
+    { width: 900, height: 700 },
+    { width: 1600, height: 1000 },
+  ]) {
+    await page.setViewportSize(viewport);
+    await settle(page);
+    const l = await layout(page);
+    const at = JSON.stringify({ viewport, ...l });
+    assert.ok(l.panel.left >= l.stageWrap.right - 1, `the panel is beside the picture: ${at}`);
+    assert.ok(Math.abs(l.panel.top - l.stageWrap.top) <= 1 && Math.abs(l.panel.bottom - l.stageWrap.bottom) <= 1, `the panel is as tall as the picture's area: ${at}`);
+    assert.ok(l.frame.bottom - l.stageWrap.bottom <= 2, `nothing below the picture: ${at}`);
+    assert.ok(l.stageWrap.height - l.stage.height <= 40, `no large empty area around the picture: ${at}`);
+    assert.equal(l.overflowY, 'auto');
+    assert.ok(l.scrollHeight > l.clientHeight, `the panel's content scrolls: ${at}`);
+    assert.equal(l.pageOverflowX, 0);
+  }
+
+  // Focus moving down the panel from the keyboard scrolls the panel to it.
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await settle(page);
+  const host = ui(page).host;
+  await host.getByLabel('Pigment', { exact: true }).focus();
+  for (let i = 0; i < 6; i++) await page.keyboard.press('Tab');
+  const seen = await page.evaluate(() => {
+    const root = document.querySelector('smp-preview').shadowRoot;
+    const a = root.activeElement.getBoundingClientRect();
+    const p = root.querySelector('.panel').getBoundingClientRect();
+    return { tag: root.activeElement.tagName, inside: a.top >= p.top - 1 && a.bottom <= p.bottom + 1, scrolled: root.querySelector('.panel').scrollTop };
+  });
+  assert.equal(seen.tag, 'SUMMARY', 'six tabs from Pigment reach the Physical scale summary');
+  assert.ok(seen.inside && seen.scrolled > 0, `the focused control is scrolled into the panel: ${JSON.stringify(seen)}`);
+  assert.deepEqual(problems, []);
+});
+
+test('narrow: the controls sit below the picture at their full height', async () => {
+  const { page, problems } = await env.open({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+  await settle(page);
+  const l = await layout(page);
+  assert.ok(l.panel.top >= l.stage.bottom - 1, `below the picture: ${JSON.stringify(l)}`);
+  assert.ok(l.scrollHeight <= l.clientHeight + 1, `no scrolling inside the panel: ${JSON.stringify(l)}`);
+  assert.equal(l.pageOverflowX, 0);
+  assert.deepEqual(problems, []);
+});
+
 test('each slider changes the rendered pixels, from the keyboard, and back', async () => {
   const { page, problems } = await env.open();
   const sliders = [
     ['Density', 'density', 1, '/cm²'],
     ['Impression size', 'impressionSize', 5, 'µm'],
     ['Pigment shade', 'shade', 1, '%'],
-    ['Edge softness', 'softness', 1, 'mm'],
+    ['Hairline softness', 'softness', 1, 'mm'],
   ];
+  assert.equal(
+    await ui(page).host.locator('#h-softness').textContent(),
+    'Width of the transition at the edge: 2–3 mm reads as a defined hairline, 10–15 mm as a soft one.',
+  );
   for (const [label, key, step, unit] of sliders) {
     const slider = ui(page).slider(label);
     const start = await state(page);

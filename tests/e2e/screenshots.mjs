@@ -1,6 +1,8 @@
 // Visual review, not a test: screenshots of the page (desktop and phone) with the demo head and
 // with a few shared photos after painting and moving a slider.
 //   node tests/e2e/screenshots.mjs [out-dir]   (default: test-results/screenshots)
+// `readme.png` (the desktop demo in the compare view, the element with a 10 px margin) is the
+// README's docs/screenshot.png; `demo-desktop-scale.png` shows Physical scale open, Set scale on.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { setup, photoPaths, REPO, events, waitForEvents, settle, ui, mouseStroke } from './helpers.js';
@@ -20,6 +22,23 @@ try {
     const file = path.join(out, `demo-${name}.png`);
     await page.screenshot({ path: file, fullPage: name === 'phone' });
     shots.push(file);
+    if (name === 'desktop') {
+      const box = await page.locator('smp-preview').boundingBox();
+      const readme = path.join(out, 'readme.png');
+      await page.screenshot({ path: readme, clip: { x: box.x - 10, y: box.y - 10, width: box.width + 20, height: box.height + 20 } });
+      shots.push(readme);
+      // Physical scale opened and Set scale on; folding it again ends Set scale.
+      const summary = page.locator('smp-preview [part=scale-controls] > summary');
+      await summary.click();
+      await ui(page).button('Set scale').click();
+      await page.waitForTimeout(400); // the panel's smooth scroll to the opened section
+      await settle(page);
+      const scale = path.join(out, 'demo-desktop-scale.png');
+      await page.locator('smp-preview').screenshot({ path: scale });
+      shots.push(scale);
+      await summary.click();
+      await page.locator('smp-preview [part=eye-marker]').waitFor({ state: 'hidden' });
+    }
 
     const wanted = ['front_bald_dark_e.jpg', 'top_L6_olive_19.jpg', 'front_norwood6_light_a.jpg'];
     const photos = (photoPaths() ?? []).filter((p) => wanted.includes(path.basename(p)));

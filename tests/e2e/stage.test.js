@@ -32,8 +32,20 @@ function controls(page) {
     marker: host.locator('[part=eye-marker]'),
     scaleBar: host.locator('[part=scale-bar]'),
     scaleBarLine: host.locator('.scale-bar-line'),
-    scaleInfo: host.locator('.scale-info'),
+    scaleSection: host.locator('[part=scale-controls]'),
+    scaleSummary: host.locator('[part=scale-controls] > summary'),
   };
+}
+
+/** Opens the folded "Physical scale" section (closed by default) by clicking its summary. */
+async function openScale(c) {
+  if (!(await c.scaleSection.evaluate((d) => d.open))) await c.scaleSummary.click();
+  await c.setScale.waitFor({ state: 'visible' });
+}
+
+/** The summary line of "Physical scale", whitespace collapsed. */
+async function scaleSummaryText(c) {
+  return (await c.scaleSummary.textContent()).replace(/\s+/g, ' ').trim();
 }
 
 /** Bar width expected from describe().pxPerMm and the canvas' CSS scaling, and the one shown. */
@@ -231,7 +243,7 @@ test('the scale bar shows 1 cm at describe().pxPerMm in displayed pixels, at any
   assert.equal(g.mm, 10);
   assert.equal(g.text, '1 cm');
   assert.equal(await c.scaleBar.getAttribute('part'), 'scale-bar');
-  assert.match(await c.scaleInfo.textContent(), new RegExp(`Scale from head width: ${g.pxPerMm.toFixed(1)} px/mm`));
+  assert.equal(await scaleSummaryText(c), `Physical scale · ${g.pxPerMm.toFixed(1)} px/mm from head width`);
 
   // A narrower window shows the canvas smaller: the bar follows.
   await page.setViewportSize({ width: 700, height: 900 });
@@ -240,6 +252,7 @@ test('the scale bar shows 1 cm at describe().pxPerMm in displayed pixels, at any
   assert.ok(narrow.shownScale !== g.shownScale);
 
   // A different head width changes the scale in use, and the bar with it.
+  await openScale(c);
   await c.headWidth.fill('120');
   await c.headWidth.press('Enter');
   await settle(page);
@@ -256,7 +269,13 @@ test('the scale bar is right on a phone, where the canvas is shown at a third of
   const g = await scaleBarGeometry(page);
   assert.ok(g.visible && g.inStage);
   assertNear(g.width, g.mm * g.pxPerMm * g.shownScale, 1, 'bar width');
-  for (const locator of [c.session(1), c.session(4), c.months, c.pigment, c.grouping, c.setScale, c.pupilDistance, c.headWidth]) {
+  for (const locator of [c.session(1), c.session(4), c.months, c.pigment, c.grouping, c.scaleSummary]) {
+    assert.ok(await locator.isVisible());
+  }
+  // Physical scale is folded; open, its controls fit the screen too.
+  assert.equal(await c.setScale.isVisible(), false);
+  await openScale(c);
+  for (const locator of [c.setScale, c.useHeadWidth, c.pupilDistance, c.headWidth]) {
     assert.ok(await locator.isVisible());
   }
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
@@ -273,8 +292,8 @@ test('the eye-line marker: starting place, dragging sets settings.scale.eyes and
   assert.equal(d0.scaleFrom, 'headWidth');
   assert.equal(s0.settings.scale.eyes, null);
   assert.equal(await c.marker.isVisible(), false, 'the marker is hidden until Set scale');
+  await openScale(c);
   assert.equal(await c.useHeadWidth.isDisabled(), true);
-
   await c.setScale.click();
   assert.equal(await c.setScale.getAttribute('aria-pressed'), 'true');
   assert.ok(await c.marker.isVisible());
@@ -325,7 +344,7 @@ test('the eye-line marker: starting place, dragging sets settings.scale.eyes and
   assertNear(s.pxPerMm, d1.pxPerMm, 1e-6, 'the pxPerMm property is the scale in use');
   assert.ok(s.renderCount > renders, 'the drag re-rendered');
   assert.notEqual(await canvasHash(page, 'after'), hash0, 'the new scale changes the impressions');
-  assert.match(await c.scaleInfo.textContent(), new RegExp(`Scale from pupils: ${d1.pxPerMm.toFixed(1)} px/mm`));
+  assert.equal(await scaleSummaryText(c), `Physical scale · ${d1.pxPerMm.toFixed(1)} px/mm from pupils`);
   assert.equal(s.valuenow, 50, 'dragging a pupil leaves the divider alone');
   assert.equal(await c.useHeadWidth.isDisabled(), false);
   const g = await scaleBarGeometry(page);
@@ -385,6 +404,7 @@ test('pupil handles move from the keyboard and never start a stroke', async () =
   const { page, problems } = await env.open();
   const c = controls(page);
   await settle(page);
+  await openScale(c);
   await c.setScale.click();
   const start = await centre(c.leftPupil);
   await c.leftPupil.focus();
@@ -431,6 +451,7 @@ test('marker positions are right when the canvas is shown scaled (phone), from s
     const el = document.querySelector('smp-preview');
     el.settings = { ...el.settings, scale: { ...el.settings.scale, eyes: e, pupilDistance: 60 } };
   }, eyes);
+  await openScale(c);
   await c.setScale.click();
   await settle(page);
   const [l, r] = await expectedCentres(page, eyes);
@@ -467,6 +488,7 @@ test('pupil distance and head width inputs clamp to the core limits and change t
   });
   await settle(page);
   const before = await description(page);
+  await openScale(c);
   await c.pupilDistance.fill('70');
   await c.pupilDistance.press('Enter');
   await settle(page);
@@ -512,6 +534,7 @@ test('the pupil circles cannot be dragged onto each other', async () => {
   const { page, problems } = await env.open();
   const c = controls(page);
   await settle(page);
+  await openScale(c);
   await c.setScale.click();
   const left = await centre(c.leftPupil);
   const right = await centre(c.rightPupil);
@@ -530,5 +553,63 @@ test('the pupil circles cannot be dragged onto each other', async () => {
   await page.mouse.move(now[0] + 50, now[1], { steps: 5 });
   await page.mouse.up();
   assertNear((await centre(c.rightPupil))[0], now[0] + 50, 1, 'moved apart');
+  assert.deepEqual(problems, []);
+});
+
+test('Physical scale is folded by default, shows the scale in its summary, and works from the keyboard', async () => {
+  const { page, problems } = await env.open();
+  const c = controls(page);
+  await settle(page);
+  const d0 = await description(page);
+  assert.equal(await c.scaleSection.evaluate((d) => d.tagName), 'DETAILS');
+  assert.equal(await c.scaleSection.evaluate((d) => d.open), false, 'closed by default');
+  assert.equal(await scaleSummaryText(c), `Physical scale · ${d0.pxPerMm.toFixed(1)} px/mm from head width`);
+  for (const locator of [c.setScale, c.useHeadWidth, c.pupilDistance, c.headWidth]) {
+    assert.equal(await locator.isVisible(), false, 'folded away');
+  }
+
+  // Tab from the last impression control reaches the summary; Enter opens the section.
+  await c.grouping.focus();
+  await page.keyboard.press('Tab');
+  const focused = () => page.evaluate(() => {
+    const a = document.querySelector('smp-preview').shadowRoot.activeElement;
+    return a ? a.tagName + (a.dataset.action ? `:${a.dataset.action}` : '') : null;
+  });
+  assert.equal(await focused(), 'SUMMARY');
+  await page.keyboard.press('Enter');
+  await c.setScale.waitFor({ state: 'visible' });
+  assert.equal(await c.scaleSection.evaluate((d) => d.open), true);
+
+  // Set scale from the keyboard shows the marker; a pupil moved by arrow keys sets the scale.
+  await page.keyboard.press('Tab');
+  assert.equal(await focused(), 'BUTTON:set-scale');
+  await page.keyboard.press('Enter');
+  assert.equal(await c.setScale.getAttribute('aria-pressed'), 'true');
+  assert.ok(await c.marker.isVisible());
+  await c.rightPupil.focus();
+  await page.keyboard.press('Shift+ArrowRight');
+  await settle(page);
+  const eyes = (await state(page)).settings.scale.eyes;
+  assert.ok(eyes, 'the pupils are marked');
+  const d1 = await description(page);
+  assert.equal(await scaleSummaryText(c), `Physical scale · ${d1.pxPerMm.toFixed(1)} px/mm from pupils`);
+
+  // Folding the section ends Set scale (its button is hidden); the marked pupils stay.
+  await c.scaleSummary.focus();
+  await page.keyboard.press('Enter');
+  await c.marker.waitFor({ state: 'hidden' });
+  // (A folded button has no role for getByRole: found by its data attribute.)
+  assert.equal(await ui(page).host.locator('[data-action=set-scale]').getAttribute('aria-pressed'), 'false');
+  assert.deepEqual((await state(page)).settings.scale.eyes, eyes);
+  assert.equal((await description(page)).scaleFrom, 'eyes');
+
+  // Opened again, Set scale works as before, on the marked pupils.
+  await page.keyboard.press('Space');
+  await c.setScale.waitFor({ state: 'visible' });
+  await c.setScale.click();
+  assert.ok(await c.marker.isVisible());
+  const [l, r] = await expectedCentres(page, eyes);
+  assertNear((await centre(c.leftPupil))[0], l[0], 1, 'left pupil where it was marked');
+  assertNear((await centre(c.rightPupil))[0], r[0], 1, 'right pupil where it was marked');
   assert.deepEqual(problems, []);
 });
