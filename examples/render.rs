@@ -32,6 +32,9 @@ fn main() {
     println!("render: {:?}", started.elapsed());
 
     if out.extension().is_some_and(|e| e.eq_ignore_ascii_case("png")) {
+        if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).expect("output folder");
+        }
         support::save_png(&after, &out);
         println!("wrote {}", out.display());
         return;
