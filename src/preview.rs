@@ -33,7 +33,8 @@ pub struct Analysis {
     /// Average colour of the scalp's skin, in linear RGB.
     pub skin_colour: Option<[f32; 3]>,
     /// How soft the photo's own detail is: the blur (Gaussian sigma, px) its sharpest edges
-    /// show. Impressions are drawn no sharper than the photo.
+    /// show, 0 when it shows too few clean edges to tell. Impressions are drawn no sharper
+    /// than the photo.
     pub blur_px: f32,
 }
 

@@ -1,7 +1,9 @@
 //! The scalp guess on the shared real photos, checked against hand annotations
 //! (tests/fixtures/photo_regions.json): clearly bald points must be in the guess, background,
 //! face, ears, dense hair, clothing and neck must be left out entirely, and the scale must come
-//! from a plausible head breadth.
+//! from a plausible head breadth. The rest of the analysis is checked too: the pupils against
+//! annotated ones, the pigment suggested against the hair colour recorded in photos.csv, and
+//! the photo's blur against photos resampled by a known amount.
 #![cfg(not(target_arch = "wasm32"))]
 
 mod support;
@@ -10,8 +12,11 @@ use std::path::Path;
 use std::time::Instant;
 
 use serde::Deserialize;
+use smp_preview::color;
 use smp_preview::detect::guess_scalp;
+use smp_preview::hair::suggest_pigment;
 use smp_preview::scale::HEAD_BREADTH_MM;
+use smp_preview::settings::PigmentChoice;
 use smp_preview::{Analysis, RgbaImage};
 
 #[derive(Deserialize)]
@@ -28,6 +33,16 @@ struct Annotation {
     /// Points (fractions of width and height) that are clearly bald scalp.
     scalp: Vec<[f32; 2]>,
     exclude: Vec<Excluded>,
+    /// Pupil centres (fractions of width and height) on front views, the left one first.
+    #[serde(default)]
+    pupils: Option<[[f32; 2]; 2]>,
+    /// False where the eyes are closed or cast down: no guess is expected there.
+    #[serde(default = "open")]
+    eyes_open: bool,
+}
+
+fn open() -> bool {
+    true
 }
 
 #[derive(Deserialize)]
@@ -134,6 +149,8 @@ fn mirrored(photo: &RgbaImage, annotation: &Annotation) -> (RgbaImage, Annotatio
         file: annotation.file.clone(),
         view: annotation.view.clone(),
         breadth: annotation.breadth,
+        pupils: annotation.pupils.map(|[l, r]| [[1.0 - r[0], r[1]], [1.0 - l[0], l[1]]]),
+        eyes_open: annotation.eyes_open,
         scalp: annotation.scalp.iter().map(|&[x, y]| [1.0 - x, y]).collect(),
         exclude: annotation
             .exclude
@@ -210,6 +227,210 @@ fn the_guess_holds_at_the_largest_working_size() {
         let problems = check(annotation, &photo, &analysis);
         if !problems.is_empty() {
             failures.push(format!("{name} at {w}x{h}: {}", problems.join("; ")));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Pupil distance the eyes are checked against (mm), for the scale they imply.
+const PUPIL_DISTANCE_MM: f32 = 63.0;
+
+/// How far each guessed pupil lies from the annotated one, in annotated pupil distances, or
+/// why the guess is wrong in itself.
+fn eye_errors(annotation: &Annotation, photo: &RgbaImage, analysis: &Analysis) -> Result<Option<[f32; 2]>, String> {
+    let (w, h) = (photo.width as f32, photo.height as f32);
+    match (analysis.eyes, annotation.pupils) {
+        (None, _) => Ok(None),
+        (Some(eyes), None) => Err(format!("eyes guessed at {eyes:?} on a photo without visible pupils")),
+        (Some(eyes), Some(pupils)) => {
+            let pupils = pupils.map(|[x, y]| [x * w, y * h]);
+            let distance = |a: [f32; 2], b: [f32; 2]| (a[0] - b[0]).hypot(a[1] - b[1]);
+            let span = distance(pupils[0], pupils[1]);
+            Ok(Some([distance(eyes[0], pupils[0]) / span, distance(eyes[1], pupils[1]) / span]))
+        }
+    }
+}
+
+#[test]
+fn eyes_are_guessed_near_the_annotated_pupils_or_not_at_all() {
+    let paths = support::photo_paths();
+    if paths.is_empty() {
+        return;
+    }
+    let fixture = fixture();
+    let (mut failures, mut open, mut guessed) = (Vec::new(), 0, 0);
+    println!("{:<44} {:>16} {:>10} {:>10}", "photo", "error (of span)", "eyes px/mm", "head px/mm");
+    for path in &paths {
+        let name = file_name(path);
+        let Some(annotation) = fixture.photos.iter().find(|a| a.file == name) else {
+            continue;
+        };
+        let photo = support::load_jpeg(path);
+        let (mirror_photo, mirror_annotation) = mirrored(&photo, annotation);
+        for (label, photo, annotation) in [("", &photo, annotation), (" mirrored", &mirror_photo, &mirror_annotation)] {
+            let analysis = guess_scalp(photo);
+            let shown = format!("{name}{label}");
+            if annotation.pupils.is_some() && annotation.eyes_open {
+                open += 1;
+                guessed += analysis.eyes.is_some() as usize;
+            }
+            match eye_errors(annotation, photo, &analysis) {
+                Err(problem) => failures.push(format!("{shown}: {problem}")),
+                Ok(None) => println!("{shown:<44} {:>16}", if annotation.pupils.is_some() { "no guess" } else { "-" }),
+                Ok(Some(errors)) => {
+                    let [a, b] = analysis.eyes.expect("guessed");
+                    let eyes_scale = (a[0] - b[0]).hypot(a[1] - b[1]) / PUPIL_DISTANCE_MM;
+                    println!(
+                        "{shown:<44} {:>7.1}% {:>6.1}% {eyes_scale:>10.2} {:>10.2}",
+                        100.0 * errors[0],
+                        100.0 * errors[1],
+                        analysis.scale.px_per_mm
+                    );
+                    // The marker is dragged from there: a fifth of the pupil distance off is
+                    // still a useful start.
+                    if errors.iter().any(|&e| e > 0.2) {
+                        failures.push(format!("{shown}: pupils off by {:.0}% and {:.0}% of their distance", 100.0 * errors[0], 100.0 * errors[1]));
+                    }
+                }
+            }
+        }
+    }
+    println!("guesses on {guessed} of {open} front views with open eyes");
+    if open > 0 && 4 * guessed < 3 * open {
+        failures.push(format!("eyes guessed on only {guessed} of {open} front views with open eyes"));
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// One row of photos.csv: the file and the hair colour column.
+struct Recorded {
+    file: String,
+    hair: String,
+}
+
+fn recorded_hair() -> Vec<Recorded> {
+    let path = support::photos_dir().join("photos.csv");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+    let column = |name: &str| header.iter().position(|h| *h == name).unwrap_or_else(|| panic!("photos.csv has no {name} column"));
+    let (file, hair) = (column("file"), column("hair"));
+    lines
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let cells: Vec<&str> = l.split(',').collect();
+            Recorded { file: cells[file].to_string(), hair: cells[hair].to_string() }
+        })
+        .collect()
+}
+
+/// The pigments acceptable for a recorded hair colour; None where it names no colour
+/// ("stubble", "short sides").
+fn expected_pigments(hair: &str) -> Option<&'static [PigmentChoice]> {
+    let hair = hair.to_lowercase();
+    if hair.contains("white") || hair.contains("grey") || hair.contains("gray") {
+        Some(&[PigmentChoice::GreyBlend])
+    } else if hair.contains("black") || hair.contains("dark") {
+        Some(&[PigmentChoice::Black, PigmentChoice::DarkBrown])
+    } else if hair.contains("none visible") {
+        // Nothing to match: a black-based pigment, as for most skin.
+        Some(&[PigmentChoice::Black, PigmentChoice::DarkBrown])
+    } else {
+        None
+    }
+}
+
+fn srgb(linear: Option<[f32; 3]>) -> String {
+    linear.map_or("-".into(), |c| format!("{:?}", c.map(color::encode)))
+}
+
+#[test]
+fn the_suggested_pigment_matches_the_recorded_hair_colour() {
+    let paths = support::photo_paths();
+    if paths.is_empty() {
+        return;
+    }
+    let mut failures = Vec::new();
+    println!("{:<44} {:<18} {:<16} {:<16} {:<11}", "photo", "hair (csv)", "hair (sRGB)", "skin (sRGB)", "pigment");
+    for row in recorded_hair() {
+        let Some(path) = paths.iter().find(|p| file_name(p) == row.file) else {
+            continue;
+        };
+        let analysis = guess_scalp(&support::load_jpeg(path));
+        let pigment = suggest_pigment(&analysis);
+        println!(
+            "{:<44} {:<18} {:<16} {:<16} {pigment:?}",
+            row.file,
+            row.hair,
+            srgb(analysis.hair_colour),
+            srgb(analysis.skin_colour)
+        );
+        if analysis.skin_colour.is_none() {
+            failures.push(format!("{}: no skin colour", row.file));
+        }
+        if row.hair.contains("none visible") && analysis.hair_colour.is_some() {
+            failures.push(format!("{}: hair colour {} where none is visible", row.file, srgb(analysis.hair_colour)));
+        }
+        if let Some(expected) = expected_pigments(&row.hair)
+            && !expected.contains(&pigment)
+        {
+            failures.push(format!("{}: {pigment:?} suggested for \"{}\" hair, expected one of {expected:?}", row.file, row.hair));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The photo blurred by a Gaussian of `sigma` px (separable, on the sRGB values).
+fn gaussian_blur(photo: &RgbaImage, sigma: f32) -> RgbaImage {
+    let radius = (4.0 * sigma).ceil() as i64;
+    let taps: Vec<f32> = (-radius..=radius).map(|j| (-((j * j) as f32) / (2.0 * sigma * sigma)).exp()).collect();
+    let norm: f32 = taps.iter().sum();
+    let (w, h) = (photo.width as i64, photo.height as i64);
+    let pass = |src: &[f32], horizontal: bool| -> Vec<f32> {
+        let mut out = vec![0.0; src.len()];
+        for y in 0..h {
+            for x in 0..w {
+                for c in 0..3 {
+                    let mut sum = 0.0;
+                    for (t, j) in taps.iter().zip(-radius..=radius) {
+                        let (sx, sy) = if horizontal { ((x + j).clamp(0, w - 1), y) } else { (x, (y + j).clamp(0, h - 1)) };
+                        sum += t * src[((sy * w + sx) * 3 + c) as usize];
+                    }
+                    out[((y * w + x) * 3 + c) as usize] = sum / norm;
+                }
+            }
+        }
+        out
+    };
+    let rgb: Vec<f32> = photo.pixels.chunks_exact(4).flat_map(|p| [p[0] as f32, p[1] as f32, p[2] as f32]).collect();
+    let blurred = pass(&pass(&rgb, true), false);
+    let pixels = blurred.chunks_exact(3).flat_map(|p| [p[0].round() as u8, p[1].round() as u8, p[2].round() as u8, 255]).collect();
+    RgbaImage::new(photo.width, photo.height, pixels).expect("same size")
+}
+
+#[test]
+fn the_blur_estimate_reads_a_known_blur_on_every_photo() {
+    let paths = support::photo_paths();
+    if paths.is_empty() {
+        return;
+    }
+    const ADDED: f32 = 3.0;
+    let mut failures = Vec::new();
+    println!("{:<44} {:>8} {:>14} {:>9}", "photo", "blur px", "+3 px blur px", "expected");
+    for path in &paths {
+        let name = file_name(path);
+        let photo = support::load_jpeg(path);
+        let own = guess_scalp(&photo).blur_px;
+        let blurred = guess_scalp(&gaussian_blur(&photo, ADDED)).blur_px;
+        // Gaussian blurs add in quadrature.
+        let expected = ADDED.hypot(own);
+        println!("{name:<44} {own:>8.2} {blurred:>14.2} {expected:>9.2}");
+        // Every photo here is sharp or mildly soft, never smeared by several pixels.
+        if !(0.2..=2.0).contains(&own) {
+            failures.push(format!("{name}: blur {own:.2} px"));
+        }
+        if (blurred / expected - 1.0).abs() > 0.3 {
+            failures.push(format!("{name}: blurred by {ADDED} px more, reads {blurred:.2} px, expected about {expected:.2}"));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
