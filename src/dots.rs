@@ -32,9 +32,9 @@ const TILE_POINTS: usize = 96 * 96;
 const GROUPED_SHARE: f32 = 0.4;
 const COMPANION_DISTANCE_MM: (f32, f32) = (0.22, 0.4);
 
-/// How much the hairline's edge wanders (in weight) and over what lengths (mm), so the
+/// How much the area's edge wanders by default (in weight) and over what lengths (mm), so the
 /// transition reads as a natural, broken edge rather than a drawn curve.
-const EDGE_WANDER: f32 = 0.45;
+pub const EDGE_WANDER: f32 = 0.45;
 const EDGE_WAVELENGTHS_MM: [f32; 2] = [6.0, 2.2];
 
 /// One impression.
@@ -67,6 +67,7 @@ pub struct DotField {
     origin: (f32, f32),
     symmetry: u8,
     grouping: bool,
+    edge_wander: f32,
 }
 
 impl DotField {
@@ -74,7 +75,13 @@ impl DotField {
         let mut key = Hash::new(&[seed as u64, 0xF1E1D]);
         let origin = (key.unit(), key.unit());
         let symmetry = (key.next() % 8) as u8;
-        Self { seed, px_per_mm: scale.px_per_mm, origin, symmetry, grouping }
+        Self { seed, px_per_mm: scale.px_per_mm, origin, symmetry, grouping, edge_wander: EDGE_WANDER }
+    }
+
+    /// The same field with an edge that wanders by `amount` (0 = smooth; a defined hairline
+    /// wanders less than a natural one).
+    pub fn with_edge_wander(self, amount: f32) -> Self {
+        Self { edge_wander: amount, ..self }
     }
 
     /// Calls `visit` for every impression shown at `density_fraction` of the field's density,
@@ -157,7 +164,7 @@ impl DotField {
             .enumerate()
             .map(|(octave, &wavelength)| value_noise(x_mm / wavelength, y_mm / wavelength, self.seed.wrapping_add(octave as u32)) / (1 + octave) as f32)
             .sum();
-        (weight + EDGE_WANDER * wander * 4.0 * weight * (1.0 - weight)).clamp(0.0, 1.0)
+        (weight + self.edge_wander * wander * 4.0 * weight * (1.0 - weight)).clamp(0.0, 1.0)
     }
 }
 

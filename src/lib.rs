@@ -9,6 +9,7 @@ pub mod detect;
 pub mod dots;
 pub mod error;
 pub mod hair;
+pub mod hairline;
 pub mod image;
 pub mod pigment;
 pub mod preview;
@@ -18,6 +19,7 @@ pub mod sample;
 pub mod scale;
 pub mod settings;
 pub mod stage;
+pub mod strands;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

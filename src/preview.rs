@@ -3,13 +3,15 @@
 use crate::dots::{DotField, Impression};
 use crate::error::PreviewError;
 use crate::image::{Mask, RgbaImage};
-use crate::region::{self, AreaCache, AreaWeights};
+use crate::region::{self, AreaCache, AreaContext, AreaWeights};
 use crate::render;
 use crate::sample;
 use crate::scale::{HEAD_BREADTH_MM, Scale};
 use crate::hair;
-use crate::settings::{PigmentChoice, ScaleSetting, Settings};
+use crate::hairline::{self, Landmarks};
+use crate::settings::{Hairline, HairlineStyle, Limits, PATCH_RADIUS_RANGE, PigmentChoice, ScaleSetting, Settings, Treatment};
 use crate::stage::Stage;
+use crate::strands;
 use serde::Serialize;
 use crate::{detect, settings::AreaBase};
 
@@ -44,6 +46,39 @@ impl Analysis {
         Self { scalp, scale, eyes: None, hair_colour: None, skin_colour: None, blur_px: 0.0 }
     }
 
+    /// The pupils in pixels: as the visitor marked them, else as found on the photo.
+    pub fn pupils_for(&self, setting: &ScaleSetting) -> Option<[[f32; 2]; 2]> {
+        let (w, h) = (self.scalp.width as f32, self.scalp.height as f32);
+        setting.eyes.map(|e| e.map(|[x, y]| [x * w, y * h])).or(self.eyes)
+    }
+
+    /// A hairline of `style` placed by the clinical rules: from the pupils and the scale when
+    /// known, else along the detected scalp's lower edge.
+    pub fn hairline_guess(&self, settings: &Settings, style: HairlineStyle) -> Hairline {
+        let (w, h) = (self.scalp.width, self.scalp.height);
+        let scale = self.scale_for(&settings.scale);
+        let landmarks = match self.pupils_for(&settings.scale) {
+            Some(pupils) => Landmarks::Pupils(pupils),
+            None => Landmarks::ScalpEdge(hairline::scalp_edge(&self.scalp).unwrap_or([w as f32 / 2.0, h as f32 * 0.4])),
+        };
+        hairline::place(style, landmarks, scale, w, h)
+    }
+
+    /// A round crown area in the middle of the detected scalp (radii in mm).
+    pub fn crown_guess(&self, settings: &Settings) -> ([f32; 2], f32) {
+        let (w, h) = (self.scalp.width as f32, self.scalp.height as f32);
+        let scale = self.scale_for(&settings.scale);
+        let default = Limits::get().crown_radius.default;
+        match region::PixelRect::of_nonzero(&self.scalp) {
+            Some(b) => {
+                let center = [(b.x0 + b.x1) as f32 / 2.0 / w, (b.y0 + b.y1) as f32 / 2.0 / h];
+                let fits = scale.mm(b.width().min(b.height()) as f32) / 2.0;
+                (center, default.min(fits).max(PATCH_RADIUS_RANGE.0))
+            }
+            None => ([0.5, 0.4], default),
+        }
+    }
+
     /// The scale these settings ask for: from the marked pupils, otherwise from the head width.
     /// Never coarser than a photo showing 60 cm across its longer side: pupils marked almost on
     /// top of each other would otherwise ask for millions of impressions.
@@ -65,6 +100,7 @@ pub struct Preview {
     photo: RgbaImage,
     analysis: Analysis,
     area_cache: AreaCache,
+    strands: Option<(Scale, Mask)>,
 }
 
 impl Preview {
@@ -85,7 +121,7 @@ impl Preview {
 
     /// A photo whose analysis is already known (tests, the demo head).
     pub fn with_analysis(photo: RgbaImage, analysis: Analysis) -> Self {
-        Self { photo, analysis, area_cache: AreaCache::default() }
+        Self { photo, analysis, area_cache: AreaCache::default(), strands: None }
     }
 
     pub fn photo(&self) -> &RgbaImage {
@@ -123,13 +159,24 @@ impl Preview {
         if out.len() != self.photo.pixels.len() {
             return Err(PreviewError::PixelCount { expected: self.photo.pixels.len(), actual: out.len() });
         }
+        let scale = self.analysis.scale_for(&settings.scale);
+        let pigment = self.pigment_for(settings);
+        if settings.treatment == Treatment::DensityFill {
+            self.update_strands(scale);
+        }
+        let hair = match settings.treatment {
+            Treatment::DensityFill => self.strands.as_ref().map(|(_, mask)| mask),
+            _ => None,
+        };
         let context = render::Context {
-            scale: self.analysis.scale_for(&settings.scale),
+            scale,
             blur_px: self.analysis.blur_px,
-            pigment: self.pigment_for(settings),
+            pigment,
+            hair,
+            edge_wander: edge_wander(settings),
         };
         let weights = area_weights(&mut self.area_cache, &self.analysis, &self.photo, settings);
-        let field = DotField::new(settings.seed, context.scale, settings.grouping);
+        let field = DotField::new(settings.seed, context.scale, settings.grouping).with_edge_wander(context.edge_wander);
         render::render(&self.photo, weights, &field, settings, context, out);
         Ok(())
     }
@@ -139,11 +186,18 @@ impl Preview {
         settings.validate()?;
         let scale = self.analysis.scale_for(&settings.scale);
         let weights = area_weights(&mut self.area_cache, &self.analysis, &self.photo, settings);
-        let field = DotField::new(settings.seed, scale, settings.grouping);
+        let field = DotField::new(settings.seed, scale, settings.grouping).with_edge_wander(edge_wander(settings));
         let stage = Stage::new(settings.session, settings.months_since_session);
         let mut found = Vec::new();
         field.for_each_visible(weights, settings.density_fraction() * stage.density, |imp| found.push(imp));
         Ok(found)
+    }
+
+    /// Hair strands on the photo at this scale, computed once per scale.
+    fn update_strands(&mut self, scale: Scale) {
+        if self.strands.as_ref().is_none_or(|(s, _)| *s != scale) {
+            self.strands = Some((scale, strands::strands(&self.photo, scale)));
+        }
     }
 
     /// The pigment these settings render: the visitor's choice or the photo's suggestion.
@@ -167,7 +221,30 @@ impl Preview {
             suggested_pigment,
             pigment: self.pigment_for(settings),
             advice: Stage::advice(settings.session, settings.months_since_session),
+            hairline_guesses: hairline::STYLES
+                .iter()
+                .map(|&style| {
+                    let guess = self.analysis.hairline_guess(settings, style);
+                    (style, HairlineGuess { points: guess.points, softness: hairline::style_shape(style).softness_mm })
+                })
+                .collect(),
+            hairline_advice: self.hairline_advice(settings),
+            crown_guess: {
+                let (center, radius) = self.analysis.crown_guess(settings);
+                CrownGuess { center, radii: [radius, radius] }
+            },
         })
+    }
+
+    /// A warning when the hairline drawn sits outside the usual height above the brows (known
+    /// only when the pupils are).
+    fn hairline_advice(&self, settings: &Settings) -> Option<String> {
+        let hairline = settings.area.hairline.as_ref()?;
+        if !matches!(settings.treatment, Treatment::FullHead | Treatment::Hairline) {
+            return None;
+        }
+        let pupils = self.analysis.pupils_for(&settings.scale)?;
+        hairline::advice(hairline, pupils, self.analysis.scale_for(&settings.scale), self.width(), self.height())
     }
 
     /// The area as a translucent tint over the photo, for the visitor to see what they painted.
@@ -192,6 +269,29 @@ pub struct Description {
     pub pigment: PigmentChoice,
     /// A note on the treatment stage (a touch-up after years, healing on the first days).
     pub advice: Option<String>,
+    /// Each hairline style placed by the rules on this photo, with its edge softness (mm).
+    pub hairline_guesses: std::collections::BTreeMap<HairlineStyle, HairlineGuess>,
+    /// A warning when the hairline drawn is unusually low (or high) for the face.
+    pub hairline_advice: Option<String>,
+    /// Where a crown area would start: centre (fractions) and radii (mm).
+    pub crown_guess: CrownGuess,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct HairlineGuess {
+    pub points: [[f32; 2]; 5],
+    pub softness: f32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CrownGuess {
+    pub center: [f32; 2],
+    pub radii: [f32; 2],
+}
+
+/// How irregular the area's edge is: set by the hairline's style, natural by default.
+fn edge_wander(settings: &Settings) -> f32 {
+    settings.area.hairline.as_ref().map_or(crate::dots::EDGE_WANDER, |h| hairline::style_shape(h.style).edge_wander)
 }
 
 fn area_weights<'a>(cache: &'a mut AreaCache, analysis: &Analysis, photo: &RgbaImage, settings: &Settings) -> &'a AreaWeights {
@@ -199,6 +299,16 @@ fn area_weights<'a>(cache: &'a mut AreaCache, analysis: &Analysis, photo: &RgbaI
         AreaBase::Auto => Some(&analysis.scalp),
         AreaBase::Empty => None,
     };
-    let scale = analysis.scale_for(&settings.scale);
-    cache.get(&settings.area, settings.softness, base, scale, photo.width, photo.height)
+    let default_hairline = match settings.treatment {
+        Treatment::Hairline if settings.area.hairline.is_none() => Some(analysis.hairline_guess(settings, HairlineStyle::Natural)),
+        _ => None,
+    };
+    let context = AreaContext {
+        treatment: settings.treatment,
+        softness_mm: settings.softness,
+        base,
+        default_hairline: default_hairline.as_ref(),
+        scale: analysis.scale_for(&settings.scale),
+    };
+    cache.get(&settings.area, context, photo.width, photo.height)
 }

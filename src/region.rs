@@ -3,9 +3,17 @@
 //! The fade lies inside the painted outline, so no impression ever lands outside what the
 //! visitor marked: the weight is 0 on and beyond the outline and rises to 1 over `softness` mm.
 
+use crate::hairline;
 use crate::image::Mask;
 use crate::scale::Scale;
-use crate::settings::{Area, Stroke, Tool};
+use crate::settings::{Area, Hairline, Shape, Stroke, Tool, Treatment};
+
+/// Depth of the band a hairline treatment covers behind the line (mm): full over its front
+/// half, fading into the existing hair over its back half.
+pub const HAIRLINE_BAND_MM: f32 = 30.0;
+/// Largest blending band around an FUE dot scar (mm): scars are tiny, their blend need not be
+/// as wide as a hairline's.
+const DOT_BLEND_MM: f32 = 2.0;
 
 /// Fraction of the brush radius over which a stroke's edge fades (the brush is soft).
 const BRUSH_FALLOFF: f32 = 0.3;
@@ -25,32 +33,117 @@ impl AreaWeights {
     }
 }
 
+/// Everything the area depends on besides the visitor's `Area`.
+#[derive(Clone, Copy)]
+pub struct AreaContext<'a> {
+    pub treatment: Treatment,
+    pub softness_mm: f32,
+    /// The detected scalp, when the area starts from it.
+    pub base: Option<&'a Mask>,
+    /// The hairline placed by the rules, for a hairline treatment with none drawn yet.
+    pub default_hairline: Option<&'a Hairline>,
+    pub scale: Scale,
+}
+
 /// Weight per pixel of `area` over a `width` × `height` image.
-pub fn area_weights(area: &Area, softness_mm: f32, base: Option<&Mask>, scale: Scale, width: u32, height: u32) -> AreaWeights {
+pub fn area_weights(area: &Area, context: AreaContext, width: u32, height: u32) -> AreaWeights {
+    let AreaContext { treatment, softness_mm, base, default_hairline, scale } = context;
     let mut coverage = match base {
         Some(mask) => mask.clone(),
         None => Mask::empty(width, height),
     };
+    // A hairline band fades into the hair behind it after the edge fade, so keep its ramp.
+    let mut band_ramp = None;
+    match (treatment, area.hairline.as_ref().or(default_hairline)) {
+        (Treatment::Hairline, Some(line)) => {
+            let ramp = hairline::band(line, HAIRLINE_BAND_MM, scale, width, height);
+            coverage.values.iter_mut().zip(&ramp.values).for_each(|(c, r)| *c = if *r > 0.0 { 1.0 } else { 0.0 });
+            band_ramp = Some(ramp);
+        }
+        (Treatment::Hairline, None) => {}
+        (_, _) => {
+            if let Some(line) = &area.hairline {
+                let behind = hairline::behind(line, width, height);
+                coverage.values.iter_mut().zip(&behind.values).for_each(|(c, b)| *c *= b);
+            }
+        }
+    }
+    // Shapes grow by the whole fade (weights reach 1 about 1.5 softness inside an edge), so
+    // after the inward fade the scar or patch itself is fully treated.
+    for shape in &area.shapes {
+        add_shape(&mut coverage, shape, 1.5 * scale.px(softness_mm), scale);
+    }
     for stroke in &area.strokes {
         apply_stroke(&mut coverage, stroke);
     }
     fade_inside(&mut coverage, scale.px(softness_mm));
+    if let Some(ramp) = band_ramp {
+        coverage.values.iter_mut().zip(&ramp.values).for_each(|(c, r)| *c *= r);
+    }
     AreaWeights::new(coverage)
+}
+
+/// Adds a scar or patch, grown by a blending band of `blend_px` so that after the inward fade
+/// the scar itself is fully covered.
+fn add_shape(coverage: &mut Mask, shape: &Shape, blend_px: f32, scale: Scale) {
+    let (w, h) = (coverage.width as f32, coverage.height as f32);
+    let at = |p: &[f32; 2]| (p[0] * w, p[1] * h);
+    // Coverage of each pixel centre from its signed distance (px) outside the shape's edge.
+    let paint = |coverage: &mut Mask, bounds: Option<PixelRect>, outside: &dyn Fn(f32, f32) -> f32| {
+        let Some(bounds) = bounds else { return };
+        for y in bounds.y0..bounds.y1 {
+            for x in bounds.x0..bounds.x1 {
+                let c = (0.5 - outside(x as f32 + 0.5, y as f32 + 0.5)).clamp(0.0, 1.0);
+                let v = &mut coverage.values[y as usize * coverage.width as usize + x as usize];
+                *v = v.max(c);
+            }
+        }
+    };
+    let (width, height) = (coverage.width, coverage.height);
+    match shape {
+        Shape::Strip { points, width: strip_mm } => {
+            let points: Vec<(f32, f32)> = points.iter().map(at).collect();
+            let half = scale.px(strip_mm / 2.0) + blend_px;
+            let segments: Vec<((f32, f32), (f32, f32))> =
+                if points.len() == 1 { vec![(points[0], points[0])] } else { points.windows(2).map(|s| (s[0], s[1])).collect() };
+            let bounds = PixelRect::around(&points, half + 1.0, width, height);
+            paint(coverage, bounds, &|x, y| {
+                segments.iter().map(|&(a, b)| distance_to_segment((x, y), a, b)).fold(f32::MAX, f32::min) - half
+            });
+        }
+        Shape::Dot { center, diameter } => {
+            let c = at(center);
+            let radius = scale.px(diameter / 2.0) + blend_px.min(scale.px(DOT_BLEND_MM));
+            paint(coverage, PixelRect::around(&[c], radius + 1.0, width, height), &|x, y| (x - c.0).hypot(y - c.1) - radius);
+        }
+        Shape::Patch { center, radii, angle } => {
+            let c = at(center);
+            let (rx, ry) = (scale.px(radii[0]) + blend_px, scale.px(radii[1]) + blend_px);
+            let (sin, cos) = angle.to_radians().sin_cos();
+            paint(coverage, PixelRect::around(&[c], rx.max(ry) + 1.0, width, height), &|x, y| {
+                let (dx, dy) = (x - c.0, y - c.1);
+                let (u, v) = (dx * cos + dy * sin, -dx * sin + dy * cos);
+                // Distance outside the ellipse, approximated along the ray from its centre.
+                let q = ((u / rx).powi(2) + (v / ry).powi(2)).sqrt();
+                (q - 1.0) * dx.hypot(dy) / q.max(1e-6)
+            });
+        }
+    }
 }
 
 /// Remembers the last area so slider changes that leave it alone do not recompute it.
 #[derive(Default)]
 pub struct AreaCache {
-    key: Option<(Area, f32, bool, Scale)>,
+    key: Option<(Area, Treatment, f32, bool, Option<Hairline>, Scale)>,
     weights: Option<AreaWeights>,
 }
 
 impl AreaCache {
-    pub fn get(&mut self, area: &Area, softness_mm: f32, base: Option<&Mask>, scale: Scale, width: u32, height: u32) -> &AreaWeights {
-        let fresh = self.key.as_ref().is_some_and(|(a, s, b, sc)| a == area && *s == softness_mm && *b == base.is_some() && *sc == scale);
-        if !fresh || self.weights.is_none() {
-            self.weights = Some(area_weights(area, softness_mm, base, scale, width, height));
-            self.key = Some((area.clone(), softness_mm, base.is_some(), scale));
+    pub fn get(&mut self, area: &Area, context: AreaContext, width: u32, height: u32) -> &AreaWeights {
+        let key = (area.clone(), context.treatment, context.softness_mm, context.base.is_some(), context.default_hairline.cloned(), context.scale);
+        if self.key.as_ref() != Some(&key) || self.weights.is_none() {
+            self.weights = Some(area_weights(area, context, width, height));
+            self.key = Some(key);
         }
         self.weights.as_ref().expect("just computed")
     }
@@ -123,7 +216,7 @@ pub struct PixelRect {
 
 impl PixelRect {
     /// Pixels within `margin` of any of `points`, clipped to the image; None when empty.
-    fn around(points: &[(f32, f32)], margin: f32, width: u32, height: u32) -> Option<Self> {
+    pub fn around(points: &[(f32, f32)], margin: f32, width: u32, height: u32) -> Option<Self> {
         let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
         for &(x, y) in points {
             x0 = x0.min(x - margin);
@@ -251,14 +344,18 @@ mod tests {
     use super::*;
     use crate::settings::AreaBase;
 
+    fn context(softness_mm: f32, base: Option<&Mask>) -> AreaContext<'_> {
+        AreaContext { treatment: Treatment::FullHead, softness_mm, base, default_hairline: None, scale: Scale::new(1.0) }
+    }
+
     fn stroke(tool: Tool, radius: f32, points: &[[f32; 2]]) -> Stroke {
         Stroke { tool, radius, points: points.to_vec() }
     }
 
     #[test]
     fn a_painted_stroke_covers_its_line_and_nothing_beyond_its_radius() {
-        let area = Area { base: AreaBase::Empty, strokes: vec![stroke(Tool::Paint, 0.1, &[[0.2, 0.5], [0.8, 0.5]])] };
-        let weights = area_weights(&area, 0.0, None, Scale::new(1.0), 100, 100).weights;
+        let area = Area { base: AreaBase::Empty, strokes: vec![stroke(Tool::Paint, 0.1, &[[0.2, 0.5], [0.8, 0.5]])], ..Area::default() };
+        let weights = area_weights(&area, context(0.0, None), 100, 100).weights;
         // Radius 10 px: full strength within 7 px, half strength at 8.5 px.
         assert_eq!(weights.get(50, 50), 1.0);
         assert_eq!(weights.get(50, 43), 1.0);
@@ -268,9 +365,9 @@ mod tests {
 
     #[test]
     fn softness_fades_inside_the_outline_only() {
-        let area = Area { base: AreaBase::Empty, strokes: vec![stroke(Tool::Paint, 0.3, &[[0.5, 0.5]])] };
-        let hard = area_weights(&area, 0.0, None, Scale::new(1.0), 100, 100).weights;
-        let soft = area_weights(&area, 10.0, None, Scale::new(1.0), 100, 100).weights;
+        let area = Area { base: AreaBase::Empty, strokes: vec![stroke(Tool::Paint, 0.3, &[[0.5, 0.5]])], ..Area::default() };
+        let hard = area_weights(&area, context(0.0, None), 100, 100).weights;
+        let soft = area_weights(&area, context(10.0, None), 100, 100).weights;
         let outside = |m: &Mask| m.values.iter().zip(&hard.values).filter(|(v, h)| **v > 0.0 && **h == 0.0).count();
         assert_eq!(outside(&soft), 0, "the fade never reaches beyond the hard outline");
         assert!(soft.get(50, 50) > 0.99);
@@ -281,8 +378,8 @@ mod tests {
     #[test]
     fn erasing_removes_from_the_starting_area() {
         let base = Mask::from_fn(100, 100, |_, _| 1.0);
-        let area = Area { base: AreaBase::Auto, strokes: vec![stroke(Tool::Erase, 0.1, &[[0.5, 0.5]])] };
-        let weights = area_weights(&area, 0.0, Some(&base), Scale::new(1.0), 100, 100).weights;
+        let area = Area { base: AreaBase::Auto, strokes: vec![stroke(Tool::Erase, 0.1, &[[0.5, 0.5]])], ..Area::default() };
+        let weights = area_weights(&area, context(0.0, Some(&base)), 100, 100).weights;
         assert_eq!(weights.get(50, 50), 0.0);
         assert_eq!(weights.get(10, 10), 1.0);
     }

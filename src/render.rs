@@ -34,11 +34,16 @@ const MAX_COVERAGE: f32 = 0.999;
 /// What the rendering needs beyond the settings: the photo's scale and sharpness, and the
 /// pigment resolved from `auto`.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Context {
+pub struct Context<'a> {
     pub scale: Scale,
     /// The photo's own blur (Gaussian sigma, px): impressions are no sharper.
     pub blur_px: f32,
     pub pigment: PigmentChoice,
+    /// For density fill: how surely each pixel shows a hair. Hairs lie above the skin, so ink
+    /// shows only between them, and no impression is centred on one.
+    pub hair: Option<&'a Mask>,
+    /// How irregular the area's edge is (from the hairline style).
+    pub edge_wander: f32,
 }
 
 /// Writes the after-image into `out` (width × height RGBA): the photo, with impressions where
@@ -60,8 +65,13 @@ pub fn render(photo: &RgbaImage, area: &AreaWeights, field: &DotField, settings:
         pigment,
     };
     let mut ink = InkLayer::new(bounds);
-    field.for_each_visible(area, settings.density_fraction() * stage.density, |imp| ink.deposit(&imp, &dots));
-    ink.apply(photo, &area.weights, &pigment, stage.redness, out);
+    let on_hair = |imp: &Impression| context.hair.is_some_and(|hair| hair.at(imp.x, imp.y) > 0.5);
+    field.for_each_visible(area, settings.density_fraction() * stage.density, |imp| {
+        if !on_hair(&imp) {
+            ink.deposit(&imp, &dots)
+        }
+    });
+    ink.apply(photo, &area.weights, context.hair, &pigment, stage.redness, out);
 }
 
 /// Per-render constants of every impression.
@@ -154,7 +164,7 @@ impl InkLayer {
         }
     }
 
-    fn apply(&self, photo: &RgbaImage, weights: &Mask, pigment: &Pigment, redness: f32, out: &mut [u8]) {
+    fn apply(&self, photo: &RgbaImage, weights: &Mask, hair: Option<&Mask>, pigment: &Pigment, redness: f32, out: &mut [u8]) {
         let stride = photo.width as usize;
         let rect_w = self.rect.width() as usize;
         let skin = DiffuseSkin::measure(photo, weights, self.rect);
@@ -166,7 +176,8 @@ impl InkLayer {
             let cells = self.through[layer..layer + rect_w].iter().zip(&self.halo[layer..layer + rect_w]);
             let photo_row = photo.pixels[(row + x0) * 4..(row + x1) * 4].chunks_exact(4);
             let out_row = out[(row + x0) * 4..(row + x1) * 4].chunks_exact_mut(4);
-            for ((((core, &halo), &weight), before), after) in cells.zip(&weights.values[row + x0..row + x1]).zip(photo_row).zip(out_row) {
+            let hair_row = hair.map(|m| &m.values[row + x0..row + x1]);
+            for (i, ((((core, &halo), &weight), before), after)) in cells.zip(&weights.values[row + x0..row + x1]).zip(photo_row).zip(out_row).enumerate() {
                 // Ink only lands inside the area: outside it, pixels keep their exact bytes.
                 if weight <= 0.0 || (core[1] >= 1.0 && halo <= 0.0 && redness <= 0.0) {
                     continue;
@@ -174,10 +185,14 @@ impl InkLayer {
                 let lit = [codec.decode(before[0]), codec.decode(before[1]), codec.decode(before[2])];
                 let shine = skin.shine(lit);
                 // Freshly treated skin is inflamed: less green and blue come back.
-                let red = redness * weight * (0.6 + 0.4 * (4.0 * halo * pigment.absorption[1]).min(1.0));
+                let red = redness * weight * hair_row.map_or(1.0, |h| 1.0 - h[i]) * (0.6 + 0.4 * (4.0 * halo * pigment.absorption[1]).min(1.0));
                 let inflamed = [1.0, 1.0 - 0.14 * red, 1.0 - 0.12 * red];
+                let skin_seen = hair_row.map_or(1.0, |h| 1.0 - h[i]);
+                if skin_seen <= 0.0 {
+                    continue;
+                }
                 for c in 0..3 {
-                    let through = core[c] * exp_fast(-halo * pigment.absorption[c]);
+                    let through = 1.0 - skin_seen * (1.0 - core[c] * exp_fast(-halo * pigment.absorption[c]));
                     let diffuse = (lit[c] - shine) * inflamed[c] * through;
                     let value = diffuse + shine * (1.0 - SHINE_DIMMING * (1.0 - through));
                     after[c] = codec.encode(value).min(before[c]);

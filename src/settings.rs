@@ -23,6 +23,12 @@ pub const HEAD_WIDTH_RANGE: (f32, f32) = (120.0, 180.0); // mm across the head a
 
 /// Upper bound on stroke points, so a runaway script cannot stall the page.
 pub const MAX_STROKE_POINTS: usize = 200_000;
+/// Upper bound on shapes (FUE scars come by the hundreds, not by the hundred thousand).
+pub const MAX_SHAPES: usize = 5_000;
+/// Sizes of shapes, in mm.
+pub const STRIP_WIDTH_RANGE: (f32, f32) = (0.5, 30.0);
+pub const DOT_DIAMETER_RANGE: (f32, f32) = (0.3, 20.0);
+pub const PATCH_RADIUS_RANGE: (f32, f32) = (2.0, 120.0);
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
@@ -51,6 +57,8 @@ pub struct Settings {
     pub grouping: bool,
     /// How the photo's physical scale is set.
     pub scale: ScaleSetting,
+    /// The kind of treatment: it decides how the area below is read and rendered.
+    pub treatment: Treatment,
     pub area: Area,
 }
 
@@ -68,6 +76,7 @@ impl Default for Settings {
             months_since_session: 1.0,
             grouping: false,
             scale: ScaleSetting::default(),
+            treatment: Treatment::FullHead,
             area: Area::default(),
         }
     }
@@ -105,12 +114,72 @@ impl Default for ScaleSetting {
     }
 }
 
-/// The treatment area: a starting area, then the visitor's brush strokes in order.
+/// What the client comes for. Each is a preset of area and rendering.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Treatment {
+    /// The shaved look over all visible scalp, behind the hairline when one is drawn.
+    #[default]
+    FullHead,
+    /// A band behind the hairline that blends into the existing hair behind it.
+    Hairline,
+    /// A round area on the crown or vertex (a patch), blending into the hair around it.
+    Crown,
+    /// Impressions on the visible scalp between existing hairs; the hairs stay as they are.
+    DensityFill,
+    /// Scar concealment: strips along FUT scars, dots over FUE scars.
+    Scars,
+    /// Round or oval alopecia patches.
+    Alopecia,
+}
+
+/// The treatment area: a starting area, the hairline, shapes (scars, patches), then the
+/// visitor's brush strokes in order.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct Area {
     pub base: AreaBase,
+    /// The front edge of the treated scalp; none = the scalp's own edge.
+    pub hairline: Option<Hairline>,
+    pub shapes: Vec<Shape>,
     pub strokes: Vec<Stroke>,
+}
+
+/// A hairline through five handles, in image order from one side to the other: temple peak,
+/// frontotemporal point, mid-frontal point, frontotemporal point, temple peak. Coordinates are
+/// fractions of the image. The treated side is the one away from the face.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Hairline {
+    #[serde(default)]
+    pub style: HairlineStyle,
+    pub points: [[f32; 2]; 5],
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum HairlineStyle {
+    /// Soft and broken: a wide, irregular transition.
+    #[default]
+    Natural,
+    /// Defined and sharp: a narrow, clean edge.
+    Defined,
+    /// Receded and mature: higher temples.
+    Receded,
+    /// Straight and youthful: a flatter line with low temples.
+    Straight,
+}
+
+/// A shape added to the area. Positions are fractions of the image; sizes are in mm.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase", deny_unknown_fields)]
+pub enum Shape {
+    /// A strip scar (FUT) along a line, `width` mm wide.
+    Strip { points: Vec<[f32; 2]>, width: f32 },
+    /// A round scar (FUE) of `diameter` mm.
+    Dot { center: [f32; 2], diameter: f32 },
+    /// An oval patch (alopecia, crown): half-axes in mm, turned by `angle` degrees.
+    Patch { center: [f32; 2], radii: [f32; 2], angle: f32 },
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -167,6 +236,7 @@ impl Settings {
                 return Err(setting_error("scale.eyes", "the two pupils must be at different places".into()));
             }
         }
+        self.validate_area_shapes()?;
         let mut total_points = 0;
         for (i, stroke) in self.area.strokes.iter().enumerate() {
             let field = format!("area.strokes[{i}]");
@@ -189,6 +259,48 @@ impl Settings {
                 "area.strokes",
                 format!("{total_points} points is more than the {MAX_STROKE_POINTS} allowed; clear the area and paint it again"),
             ));
+        }
+        Ok(())
+    }
+
+    fn validate_area_shapes(&self) -> Result<(), PreviewError> {
+        let finite_point = |p: &[f32; 2]| p.iter().all(|v| v.is_finite() && (-1.0..=2.0).contains(v));
+        if let Some(hairline) = &self.area.hairline {
+            if !hairline.points.iter().all(finite_point) {
+                return Err(setting_error("area.hairline", "each handle must be an [x, y] pair of fractions of the image".into()));
+            }
+        }
+        if self.area.shapes.len() > MAX_SHAPES {
+            return Err(setting_error("area.shapes", format!("{} shapes is more than the {MAX_SHAPES} allowed", self.area.shapes.len())));
+        }
+        let mut strip_points = 0;
+        for (i, shape) in self.area.shapes.iter().enumerate() {
+            let field = format!("area.shapes[{i}]");
+            let (points, size): (Vec<&[f32; 2]>, Result<(), PreviewError>) = match shape {
+                Shape::Strip { points, width } => {
+                    strip_points += points.len();
+                    if points.is_empty() {
+                        return Err(setting_error(&field, "a strip needs at least one point".into()));
+                    }
+                    (points.iter().collect(), check_range(&format!("{field}.width"), *width, STRIP_WIDTH_RANGE, "mm"))
+                }
+                Shape::Dot { center, diameter } => (vec![center], check_range(&format!("{field}.diameter"), *diameter, DOT_DIAMETER_RANGE, "mm")),
+                Shape::Patch { center, radii, angle } => {
+                    if !angle.is_finite() {
+                        return Err(setting_error(&field, format!("angle must be a number of degrees, got {angle}")));
+                    }
+                    let size = check_range(&format!("{field}.radii"), radii[0], PATCH_RADIUS_RANGE, "mm")
+                        .and_then(|_| check_range(&format!("{field}.radii"), radii[1], PATCH_RADIUS_RANGE, "mm"));
+                    (vec![center], size)
+                }
+            };
+            size?;
+            if !points.into_iter().all(finite_point) {
+                return Err(setting_error(&field, "positions must be [x, y] pairs of fractions of the image".into()));
+            }
+        }
+        if strip_points > MAX_STROKE_POINTS {
+            return Err(setting_error("area.shapes", format!("{strip_points} strip points is more than the {MAX_STROKE_POINTS} allowed")));
         }
         Ok(())
     }
@@ -231,6 +343,12 @@ pub struct Limits {
     pub months_since_session: Range,
     pub pupil_distance: Range,
     pub head_width: Range,
+    /// Width of a new FUT strip, diameter of a new FUE dot, half-axis of a new alopecia patch
+    /// and of a new crown area, in mm.
+    pub strip_width: Range,
+    pub dot_diameter: Range,
+    pub patch_radius: Range,
+    pub crown_radius: Range,
 }
 
 impl Limits {
@@ -246,6 +364,10 @@ impl Limits {
             months_since_session: range(MONTHS_SINCE_RANGE, defaults.months_since_session),
             pupil_distance: range(PUPIL_DISTANCE_RANGE, defaults.scale.pupil_distance),
             head_width: range(HEAD_WIDTH_RANGE, defaults.scale.head_width),
+            strip_width: range(STRIP_WIDTH_RANGE, 3.0),
+            dot_diameter: range(DOT_DIAMETER_RANGE, 1.5),
+            patch_radius: range(PATCH_RADIUS_RANGE, 12.0),
+            crown_radius: range(PATCH_RADIUS_RANGE, 35.0),
         }
     }
 }
@@ -314,6 +436,10 @@ mod tests {
             limits.months_since_session,
             limits.pupil_distance,
             limits.head_width,
+            limits.strip_width,
+            limits.dot_diameter,
+            limits.patch_radius,
+            limits.crown_radius,
         ] {
             assert!(range.min <= range.default && range.default <= range.max, "{range:?}");
         }
@@ -326,6 +452,24 @@ mod tests {
         assert!(message.contains("density") && message.contains("120"), "{message}");
         let settings = Settings { shade: f32::NAN, ..Settings::default() };
         assert!(settings.validate().unwrap_err().to_string().contains("shade"));
+    }
+
+    #[test]
+    fn every_treatment_round_trips_through_json() {
+        let json = r#"{"treatment": "scars", "area": {"base": "empty",
+            "hairline": {"style": "defined", "points": [[0.2,0.4],[0.3,0.3],[0.5,0.28],[0.7,0.3],[0.8,0.4]]},
+            "shapes": [{"kind": "strip", "points": [[0.2,0.6],[0.8,0.62]], "width": 4},
+                       {"kind": "dot", "center": [0.5,0.5], "diameter": 1},
+                       {"kind": "patch", "center": [0.4,0.4], "radii": [10, 14], "angle": 30}]}}"#;
+        let settings = from_json(json).unwrap();
+        assert_eq!(settings.treatment, Treatment::Scars);
+        assert_eq!(settings.area.shapes.len(), 3);
+        let again = from_json(&serde_json::to_string(&settings).unwrap()).unwrap();
+        assert_eq!(again, settings);
+        let bad = from_json(r#"{"area": {"shapes": [{"kind": "dot", "center": [0.5, 0.5], "diameter": 500}]}}"#).unwrap_err();
+        assert!(bad.to_string().contains("area.shapes[0].diameter"), "{bad}");
+        let unknown = from_json(r#"{"area": {"shapes": [{"kind": "star", "center": [0.5, 0.5]}]}}"#).unwrap_err();
+        assert!(unknown.to_string().contains("star"), "{unknown}");
     }
 
     #[test]

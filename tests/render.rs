@@ -171,7 +171,7 @@ fn painted_strokes_and_erasing_shape_where_ink_lands() {
     let mut preview = light_skin();
     let before = preview.photo().clone();
     let stroke = Stroke { tool: Tool::Paint, radius: 0.05, points: vec![[0.2, 0.5], [0.8, 0.5]] };
-    let mut settings = Settings { area: Area { base: AreaBase::Empty, strokes: vec![stroke] }, softness: 0.0, ..Settings::default() };
+    let mut settings = Settings { area: Area { base: AreaBase::Empty, strokes: vec![stroke], ..Area::default() }, softness: 0.0, ..Settings::default() };
     let after = preview.render(&settings).unwrap();
     let changed = changed_pixels(&before, &after);
     assert!(changed.len() > 500);
@@ -197,6 +197,6 @@ fn painted_strokes_and_erasing_shape_where_ink_lands() {
 #[test]
 fn an_empty_area_changes_nothing() {
     let mut preview = light_skin();
-    let settings = Settings { area: Area { base: AreaBase::Empty, strokes: vec![] }, ..Settings::default() };
+    let settings = Settings { area: Area { base: AreaBase::Empty, ..Area::default() }, ..Settings::default() };
     assert!(preview.render(&settings).unwrap() == *preview.photo());
 }
