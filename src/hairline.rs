@@ -14,8 +14,13 @@ pub const MID_FRONTAL_MM: f32 = 80.0;
 pub const MID_FRONTAL_RANGE_MM: (f32, f32) = (70.0, 100.0);
 /// Glabella above the pupils' line (mm).
 const GLABELLA_ABOVE_PUPILS_MM: f32 = 20.0;
-/// The forehead slopes back: a length along it looks this much shorter in a front view.
-const FOREHEAD_FORESHORTENING: f32 = 0.85;
+/// The forehead slopes back: a length along it looks this much shorter in a front view (the
+/// 8 cm arc shows as the 6 cm upper third of the face).
+const FOREHEAD_FORESHORTENING: f32 = 0.75;
+/// In a front view the mid-frontal point lies at most this share of the way from the pupils to
+/// the top of the head: a head tipped forward foreshortens the forehead more than the rule
+/// allows for.
+const MAX_SHARE_TO_TOP: f32 = 0.7;
 
 /// Every style, in the order the page offers them.
 pub const STYLES: [HairlineStyle; 4] = [HairlineStyle::Natural, HairlineStyle::Defined, HairlineStyle::Receded, HairlineStyle::Straight];
@@ -69,18 +74,18 @@ fn glabella(landmarks: Landmarks, scale: Scale) -> Option<[f32; 2]> {
     Some([(a[0] + b[0]) / 2.0 + up[0] * lift, (a[1] + b[1]) / 2.0 + up[1] * lift])
 }
 
-/// The hairline of `style` placed by the rules, in image fractions.
-pub fn place(style: HairlineStyle, landmarks: Landmarks, scale: Scale, width: u32, height: u32) -> Hairline {
+/// The hairline of `style` placed by the rules, in image fractions. `top_px`, when known, is
+/// how far the top of the head lies above the pupils along the face's up direction.
+pub fn place(style: HairlineStyle, landmarks: Landmarks, scale: Scale, top_px: Option<f32>, width: u32, height: u32) -> Hairline {
     let (across, up) = axes(landmarks);
-    let mid = match glabella(landmarks, scale) {
-        Some(g) => {
-            let rise = scale.px(MID_FRONTAL_MM * FOREHEAD_FORESHORTENING);
-            [g[0] + up[0] * rise, g[1] + up[1] * rise]
+    let mid = match landmarks {
+        Landmarks::Pupils([a, b]) => {
+            // Glabella above the pupils, then the forehead's projected rise.
+            let rise = scale.px(MID_FRONTAL_MM * FOREHEAD_FORESHORTENING + GLABELLA_ABOVE_PUPILS_MM);
+            let rise = top_px.map_or(rise, |top| rise.min(MAX_SHARE_TO_TOP * top));
+            [(a[0] + b[0]) / 2.0 + up[0] * rise, (a[1] + b[1]) / 2.0 + up[1] * rise]
         }
-        None => match landmarks {
-            Landmarks::ScalpEdge(p) => p,
-            Landmarks::Pupils(_) => unreachable!("pupils give a glabella"),
-        },
+        Landmarks::ScalpEdge(p) => p,
     };
     let shape = style_shape(style);
     // (across, up) offsets in mm from the mid-frontal point.
@@ -98,6 +103,24 @@ pub fn place(style: HairlineStyle, landmarks: Landmarks, scale: Scale, width: u3
     Hairline { style, points }
 }
 
+/// How far above the pupils' midpoint (px, along the face's up direction) the scalp area
+/// reaches: the top of the head, where the photo shows it.
+pub fn head_top_above(pupils: [[f32; 2]; 2], scalp: &Mask) -> Option<f32> {
+    let (_, up) = axes(Landmarks::Pupils(pupils));
+    let start = [(pupils[0][0] + pupils[1][0]) / 2.0, (pupils[0][1] + pupils[1][1]) / 2.0];
+    let mut top = None;
+    for step in 1..(scalp.width + scalp.height) {
+        let (x, y) = (start[0] + up[0] * step as f32, start[1] + up[1] * step as f32);
+        if x < 0.0 || y < 0.0 || x >= scalp.width as f32 || y >= scalp.height as f32 {
+            break;
+        }
+        if scalp.at(x, y) > 0.5 {
+            top = Some(step as f32);
+        }
+    }
+    top
+}
+
 /// Where the scalp area's lower edge is, in its middle: a stand-in for the face when no
 /// pupils are known.
 pub fn scalp_edge(scalp: &Mask) -> Option<[f32; 2]> {
@@ -109,13 +132,18 @@ pub fn scalp_edge(scalp: &Mask) -> Option<[f32; 2]> {
 
 /// A note when the mid-frontal point sits unusually low for a hairline that must still look
 /// natural as the face matures, or unusually high.
-pub fn advice(hairline: &Hairline, pupils: [[f32; 2]; 2], scale: Scale, width: u32, height: u32) -> Option<String> {
+/// Heights are judged against the rules' own 8 cm line on this photo (with the same allowance
+/// for a tipped head), so the line the rules place is never itself called too low.
+pub fn advice(hairline: &Hairline, pupils: [[f32; 2]; 2], scale: Scale, top_px: Option<f32>, width: u32, height: u32) -> Option<String> {
     let landmarks = Landmarks::Pupils(pupils);
     let (_, up) = axes(landmarks);
     let g = glabella(landmarks, scale)?;
-    let mid = [hairline.points[2][0] * width as f32, hairline.points[2][1] * height as f32];
-    let rise_px = (mid[0] - g[0]) * up[0] + (mid[1] - g[1]) * up[1];
-    let above_mm = scale.mm(rise_px) / FOREHEAD_FORESHORTENING;
+    let rise_above_glabella = |h: &Hairline| {
+        let mid = [h.points[2][0] * width as f32, h.points[2][1] * height as f32];
+        (mid[0] - g[0]) * up[0] + (mid[1] - g[1]) * up[1]
+    };
+    let rule = rise_above_glabella(&place(hairline.style, landmarks, scale, top_px, width, height));
+    let above_mm = MID_FRONTAL_MM * rise_above_glabella(hairline) / rule.max(1.0);
     let (low, high) = MID_FRONTAL_RANGE_MM;
     if above_mm < low {
         Some(format!(
@@ -183,8 +211,10 @@ pub fn behind(hairline: &Hairline, width: u32, height: u32) -> Mask {
     polygon.extend_from_slice(&curve);
     let end_far = [last[0] + end_dir[0] * far, last[1] + end_dir[1] * far];
     polygon.push(end_far);
-    polygon.push([end_far[0] + n1[0] * far, end_far[1] + n1[1] * far]);
-    polygon.push([polygon[0][0] + n0[0] * far, polygon[0][1] + n0[1] * far]);
+    // Close far enough on the treated side that the closing edge never crosses the image,
+    // however steeply the ends run.
+    polygon.push([end_far[0] + n1[0] * 4.0 * far, end_far[1] + n1[1] * 4.0 * far]);
+    polygon.push([polygon[0][0] + n0[0] * 4.0 * far, polygon[0][1] + n0[1] * 4.0 * far]);
     fill_polygon(&polygon, width, height)
 }
 
@@ -262,12 +292,15 @@ mod tests {
     #[test]
     fn the_mid_frontal_point_sits_eight_centimetres_above_the_glabella() {
         let scale = Scale::new(2.0);
-        let hairline = place(HairlineStyle::Natural, Landmarks::Pupils(pupils()), scale, 1000, 1000);
+        let hairline = place(HairlineStyle::Natural, Landmarks::Pupils(pupils()), scale, None, 1000, 1000);
         let mid = [hairline.points[2][0] * 1000.0, hairline.points[2][1] * 1000.0];
         assert!((mid[0] - 464.0).abs() < 0.5);
         let above_glabella_mm = (700.0 - 40.0 - mid[1]) / 2.0 / FOREHEAD_FORESHORTENING;
         assert!((above_glabella_mm - 80.0).abs() < 0.5, "{above_glabella_mm}");
-        assert!(advice(&hairline, pupils(), scale, 1000, 1000).is_none());
+        // A head tipped forward: the top of the head only 120 px above the pupils.
+        let tipped = place(HairlineStyle::Natural, Landmarks::Pupils(pupils()), scale, Some(120.0), 1000, 1000);
+        assert!((700.0 - tipped.points[2][1] * 1000.0 - 0.7 * 120.0).abs() < 0.5);
+        assert!(advice(&hairline, pupils(), scale, None, 1000, 1000).is_none());
         // The middle section runs parallel to the brows: frontotemporal points level.
         assert!((hairline.points[1][1] - hairline.points[3][1]).abs() < 1e-5);
     }
@@ -275,7 +308,7 @@ mod tests {
     #[test]
     fn a_tilted_head_tilts_the_hairline_with_the_eye_line() {
         let tilted = [[400.0, 700.0], [520.0, 740.0]];
-        let hairline = place(HairlineStyle::Defined, Landmarks::Pupils(tilted), Scale::new(2.0), 1000, 1000);
+        let hairline = place(HairlineStyle::Defined, Landmarks::Pupils(tilted), Scale::new(2.0), None, 1000, 1000);
         let (a, b) = (hairline.points[1], hairline.points[3]);
         let slope = (b[1] - a[1]) / (b[0] - a[0]);
         assert!((slope - 40.0 / 120.0).abs() < 1e-3, "{slope}");
@@ -284,16 +317,16 @@ mod tests {
     #[test]
     fn a_low_line_gets_a_warning() {
         let scale = Scale::new(2.0);
-        let mut hairline = place(HairlineStyle::Natural, Landmarks::Pupils(pupils()), scale, 1000, 1000);
+        let mut hairline = place(HairlineStyle::Natural, Landmarks::Pupils(pupils()), scale, None, 1000, 1000);
         hairline.points[2][1] += 30.0 / 1000.0; // 15 mm lower in the photo
-        assert!(advice(&hairline, pupils(), scale, 1000, 1000).unwrap().contains("lower line"));
+        assert!(advice(&hairline, pupils(), scale, None, 1000, 1000).unwrap().contains("lower line"));
     }
 
     #[test]
     fn receded_lines_have_higher_frontotemporal_points_than_straight_ones() {
         let scale = Scale::new(2.0);
-        let receded = place(HairlineStyle::Receded, Landmarks::Pupils(pupils()), scale, 1000, 1000);
-        let straight = place(HairlineStyle::Straight, Landmarks::Pupils(pupils()), scale, 1000, 1000);
+        let receded = place(HairlineStyle::Receded, Landmarks::Pupils(pupils()), scale, None, 1000, 1000);
+        let straight = place(HairlineStyle::Straight, Landmarks::Pupils(pupils()), scale, None, 1000, 1000);
         assert!(receded.points[1][1] < straight.points[1][1] && receded.points[0][1] < straight.points[0][1]);
     }
 
@@ -306,6 +339,10 @@ mod tests {
         // Beyond the ends the line carries on.
         assert_eq!(behind.get(2, 20), 1.0);
         assert_eq!(behind.get(198, 190), 0.0);
+        // Ends running steeply down still leave everything above the line treated.
+        let steep = Hairline { style: HairlineStyle::Natural, points: [[0.25, 0.7], [0.35, 0.6], [0.5, 0.63], [0.65, 0.6], [0.75, 0.7]] };
+        let behind = super::behind(&steep, 200, 200);
+        assert!(behind.values[..200 * 100].iter().all(|&v| v == 1.0), "the whole upper half is behind the line");
     }
 
     #[test]

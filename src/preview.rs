@@ -57,11 +57,11 @@ impl Analysis {
     pub fn hairline_guess(&self, settings: &Settings, style: HairlineStyle) -> Hairline {
         let (w, h) = (self.scalp.width, self.scalp.height);
         let scale = self.scale_for(&settings.scale);
-        let landmarks = match self.pupils_for(&settings.scale) {
-            Some(pupils) => Landmarks::Pupils(pupils),
-            None => Landmarks::ScalpEdge(hairline::scalp_edge(&self.scalp).unwrap_or([w as f32 / 2.0, h as f32 * 0.4])),
+        let (landmarks, top) = match self.pupils_for(&settings.scale) {
+            Some(pupils) => (Landmarks::Pupils(pupils), hairline::head_top_above(pupils, &self.scalp)),
+            None => (Landmarks::ScalpEdge(hairline::scalp_edge(&self.scalp).unwrap_or([w as f32 / 2.0, h as f32 * 0.4])), None),
         };
-        hairline::place(style, landmarks, scale, w, h)
+        hairline::place(style, landmarks, scale, top, w, h)
     }
 
     /// A round crown area in the middle of the detected scalp (radii in mm).
@@ -244,7 +244,8 @@ impl Preview {
             return None;
         }
         let pupils = self.analysis.pupils_for(&settings.scale)?;
-        hairline::advice(hairline, pupils, self.analysis.scale_for(&settings.scale), self.width(), self.height())
+        let top = hairline::head_top_above(pupils, &self.analysis.scalp);
+        hairline::advice(hairline, pupils, self.analysis.scale_for(&settings.scale), top, self.width(), self.height())
     }
 
     /// The area as a translucent tint over the photo, for the visitor to see what they painted.
