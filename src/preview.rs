@@ -38,12 +38,14 @@ pub struct Analysis {
     /// show, 0 when it shows too few clean edges to tell. Impressions are drawn no sharper
     /// than the photo.
     pub blur_px: f32,
+    /// The whole head, hair included, where known: a hairline band stays on it.
+    pub head: Option<Mask>,
 }
 
 impl Analysis {
     /// An analysis that knows only the scalp and the scale.
     pub fn new(scalp: Mask, scale: Scale) -> Self {
-        Self { scalp, scale, eyes: None, hair_colour: None, skin_colour: None, blur_px: 0.0 }
+        Self { scalp, scale, eyes: None, hair_colour: None, skin_colour: None, blur_px: 0.0, head: None }
     }
 
     /// The pupils in pixels: as the visitor marked them, else as found on the photo.
@@ -309,6 +311,7 @@ fn area_weights<'a>(cache: &'a mut AreaCache, analysis: &Analysis, photo: &RgbaI
         softness_mm: settings.softness,
         base,
         default_hairline: default_hairline.as_ref(),
+        head: analysis.head.as_ref(),
         scale: analysis.scale_for(&settings.scale),
     };
     cache.get(&settings.area, context, photo.width, photo.height)

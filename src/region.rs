@@ -42,12 +42,14 @@ pub struct AreaContext<'a> {
     pub base: Option<&'a Mask>,
     /// The hairline placed by the rules, for a hairline treatment with none drawn yet.
     pub default_hairline: Option<&'a Hairline>,
+    /// The whole head, hair included, where known: a hairline band stays on it.
+    pub head: Option<&'a Mask>,
     pub scale: Scale,
 }
 
 /// Weight per pixel of `area` over a `width` × `height` image.
 pub fn area_weights(area: &Area, context: AreaContext, width: u32, height: u32) -> AreaWeights {
-    let AreaContext { treatment, softness_mm, base, default_hairline, scale } = context;
+    let AreaContext { treatment, softness_mm, base, default_hairline, head, scale } = context;
     let mut coverage = match base {
         Some(mask) => mask.clone(),
         None => Mask::empty(width, height),
@@ -56,7 +58,10 @@ pub fn area_weights(area: &Area, context: AreaContext, width: u32, height: u32) 
     let mut band_ramp = None;
     match (treatment, area.hairline.as_ref().or(default_hairline)) {
         (Treatment::Hairline, Some(line)) => {
-            let ramp = hairline::band(line, HAIRLINE_BAND_MM, scale, width, height);
+            let mut ramp = hairline::band(line, HAIRLINE_BAND_MM, scale, width, height);
+            if let Some(head) = head {
+                ramp.values.iter_mut().zip(&head.values).for_each(|(r, h)| *r *= h);
+            }
             coverage.values.iter_mut().zip(&ramp.values).for_each(|(c, r)| *c = if *r > 0.0 { 1.0 } else { 0.0 });
             band_ramp = Some(ramp);
         }
@@ -134,13 +139,21 @@ fn add_shape(coverage: &mut Mask, shape: &Shape, blend_px: f32, scale: Scale) {
 /// Remembers the last area so slider changes that leave it alone do not recompute it.
 #[derive(Default)]
 pub struct AreaCache {
-    key: Option<(Area, Treatment, f32, bool, Option<Hairline>, Scale)>,
+    key: Option<(Area, Treatment, f32, bool, Option<Hairline>, bool, Scale)>,
     weights: Option<AreaWeights>,
 }
 
 impl AreaCache {
     pub fn get(&mut self, area: &Area, context: AreaContext, width: u32, height: u32) -> &AreaWeights {
-        let key = (area.clone(), context.treatment, context.softness_mm, context.base.is_some(), context.default_hairline.cloned(), context.scale);
+        let key = (
+            area.clone(),
+            context.treatment,
+            context.softness_mm,
+            context.base.is_some(),
+            context.default_hairline.cloned(),
+            context.head.is_some(),
+            context.scale,
+        );
         if self.key.as_ref() != Some(&key) || self.weights.is_none() {
             self.weights = Some(area_weights(area, context, width, height));
             self.key = Some(key);
@@ -345,7 +358,7 @@ mod tests {
     use crate::settings::AreaBase;
 
     fn context(softness_mm: f32, base: Option<&Mask>) -> AreaContext<'_> {
-        AreaContext { treatment: Treatment::FullHead, softness_mm, base, default_hairline: None, scale: Scale::new(1.0) }
+        AreaContext { treatment: Treatment::FullHead, softness_mm, base, default_hairline: None, head: None, scale: Scale::new(1.0) }
     }
 
     fn stroke(tool: Tool, radius: f32, points: &[[f32; 2]]) -> Stroke {

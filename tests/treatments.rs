@@ -218,3 +218,19 @@ fn a_hairline_drawn_too_low_gets_a_warning() {
     let advice = preview.describe(&settings).unwrap().hairline_advice.unwrap();
     assert!(advice.contains("7–10 cm"), "{advice}");
 }
+
+#[test]
+fn a_hairline_band_stays_on_the_head() {
+    let photo = RgbaImage::filled(W, H, [SKIN[0], SKIN[1], SKIN[2], 255]);
+    let on_head = |x: f32, y: f32| (x - 300.0).hypot(y - 250.0) <= 200.0;
+    let head = Mask::from_fn(W, H, |x, y| if on_head(x as f32 + 0.5, y as f32 + 0.5) { 1.0 } else { 0.0 });
+    let analysis = Analysis { head: Some(head), ..Analysis::new(Mask::from_fn(W, H, |_, _| 1.0), Scale::new(PX_PER_MM)) };
+    let mut preview = Preview::with_analysis(photo, analysis);
+    let mut settings = Settings { treatment: Treatment::Hairline, softness: 2.0, ..Settings::default() };
+    // A line wider than the head.
+    settings.area.hairline = Some(Hairline { style: HairlineStyle::Defined, points: [[0.0, 0.6], [0.25, 0.55], [0.5, 0.55], [0.75, 0.55], [1.0, 0.6]] });
+    let after = preview.render(&settings).unwrap();
+    let changes = changed(preview.photo(), &after);
+    assert!(!changes.is_empty());
+    assert!(changes.iter().all(|&(x, y)| on_head(x, y)), "ink off the head");
+}
