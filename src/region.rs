@@ -11,9 +11,7 @@ use crate::settings::{Area, Hairline, Shape, Stroke, Tool, Treatment};
 /// Depth of the band a hairline treatment covers behind the line (mm): full over its front
 /// half, fading into the existing hair over its back half.
 pub const HAIRLINE_BAND_MM: f32 = 30.0;
-/// Largest blending band around an FUE dot scar (mm): scars are tiny, their blend need not be
-/// as wide as a hairline's.
-const DOT_BLEND_MM: f32 = 2.0;
+
 
 /// Fraction of the brush radius over which a stroke's edge fades (the brush is soft).
 const BRUSH_FALLOFF: f32 = 0.3;
@@ -118,7 +116,9 @@ fn add_shape(coverage: &mut Mask, shape: &Shape, blend_px: f32, scale: Scale) {
         }
         Shape::Dot { center, diameter } => {
             let c = at(center);
-            let radius = scale.px(diameter / 2.0) + blend_px.min(scale.px(DOT_BLEND_MM));
+            // The full blending band, as for every shape: a narrower one would leave a dot
+            // smaller than the edge fade with no weight at all.
+            let radius = scale.px(diameter / 2.0) + blend_px;
             paint(coverage, PixelRect::around(&[c], radius + 1.0, width, height), &|x, y| (x - c.0).hypot(y - c.1) - radius);
         }
         Shape::Patch { center, radii, angle } => {
