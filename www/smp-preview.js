@@ -39,7 +39,7 @@ const STYLE_SLIDERS = [
   { key: 'density', label: 'Density', step: 1, unit: '/cm²', spoken: 'impressions per square centimetre', hint: 'Impressions per cm². Natural scalp: about 80.' },
   { key: 'impressionSize', label: 'Impression size', step: 5, unit: 'µm', spoken: 'micrometres', hint: 'Diameter of each pigment dot.' },
   { key: 'shade', label: 'Pigment shade', step: 1, unit: '%', spoken: 'percent', hint: 'From light grey to carbon black.' },
-  { key: 'softness', label: 'Hairline softness', step: 1, unit: 'mm', spoken: 'millimetres', hint: 'Width of the transition at the edge: 2–3 mm reads as a defined hairline, 10–15 mm as a soft one.' },
+  { key: 'softness', label: 'Hairline softness', step: 0.5, unit: 'mm', spoken: 'millimetres', hint: 'Width of the transition at the edge: 2–3 mm reads as a defined hairline, 10–15 mm as a soft one.' },
 ];
 
 /** Pigment choices (the core's names), in menu order. */
@@ -52,6 +52,44 @@ const PIGMENTS = [
   ['greyBlend', 'Grey blend'],
 ];
 
+/**
+ * The treatments (the core's names), in picker order: the label, a one-line hint, the tools
+ * that draw their shapes, and the preset applied when the visitor picks one: the starting area
+ * and whether a hairline is placed ('guess', from the core's guess when there is none) or
+ * removed ('none'). Shapes and brush strokes are kept.
+ */
+const TREATMENTS = [
+  { value: 'fullHead', label: 'Full head', hint: 'The shaved look over all the scalp, behind the hairline.', tools: ['hairline'], base: 'auto', hairline: 'guess' },
+  { value: 'hairline', label: 'Hairline', hint: 'A band behind the hairline that blends into the hair behind it.', tools: ['hairline'], base: 'auto', hairline: 'guess' },
+  { value: 'crown', label: 'Crown', hint: 'A round area on the crown that blends into the hair around it.', tools: ['patch'], base: 'empty', hairline: 'none' },
+  { value: 'densityFill', label: 'Density fill', hint: 'Impressions between the hairs you have, so thinning hair looks fuller.', tools: [], base: 'auto', hairline: 'none' },
+  { value: 'scars', label: 'Scars', hint: 'Drag along each strip scar, or tap each FUE scar, to cover it.', tools: ['strip', 'dot'], base: 'empty', hairline: 'none' },
+  { value: 'alopecia', label: 'Alopecia patches', hint: 'Tap each bald patch; drag while placing it to size it.', tools: ['patch'], base: 'empty', hairline: 'none' },
+];
+const TREATMENT = Object.fromEntries(TREATMENTS.map((t) => [t.value, t]));
+/** Tools that draw or move shapes and hairline handles (besides Compare, Paint and Erase). */
+const MARK_TOOLS = ['hairline', 'strip', 'dot', 'patch'];
+const SHAPE_TOOLS = ['strip', 'dot', 'patch'];
+/** Gestures that drag a handle on the photo, and gestures that draw or place a shape. */
+const HANDLE_GESTURES = ['eye', 'hairline', 'patch-move', 'patch-size'];
+const SHAPE_GESTURES = ['strip', 'dot', 'patch-new'];
+
+/** Hairline styles (the core's names), in menu order. */
+const HAIRLINE_STYLES = [
+  ['natural', 'Natural (soft, broken)'],
+  ['defined', 'Defined (sharp)'],
+  ['receded', 'Receded (mature)'],
+  ['straight', 'Straight (youthful)'],
+];
+/** The five hairline handles in image order (left and right as seen on the photo). */
+const HAIRLINE_POINTS = ['Left temple peak', 'Left frontotemporal point', 'Mid-frontal point', 'Right frontotemporal point', 'Right temple peak'];
+const HAIRLINE_HELP = 'Drag the five handles on the photo (arrow keys move a focused one, ten times faster with Shift). The area lies behind the line.';
+const NO_HAIRLINE_HELP = 'No hairline: the area ends at the scalp’s own edge. Add one to shape the front edge.';
+/** A strip drawn is simplified to within this share of its width (at least half a pixel). */
+const STRIP_SIMPLIFY = 0.15;
+/** A pointer that moves less than this (CSS px) is a tap, not a drag. */
+const TAP_SLOP = 8;
+
 /** Lengths the scale bar may show, in mm, longest first (it keeps to a quarter of the width). */
 const SCALE_BAR_MM = [10, 5, 2, 1];
 /** Where the eye-line marker starts when neither the settings nor the photo place the pupils. */
@@ -60,6 +98,11 @@ const EYE_LINE_HEIGHT = 0.4;
 function pigmentLabel(name) {
   const entry = PIGMENTS.find(([value]) => value === name);
   return entry ? entry[1] : String(name);
+}
+
+/** A size in mm as shown: to a tenth. */
+function tenths(value) {
+  return Math.round(value * 10) / 10;
 }
 
 function clamp(value, min, max) {
@@ -92,6 +135,11 @@ const ICONS = {
   download: '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M12 4v12m0 0-5-5m5 5 5-5M4 20h16"/></svg>',
   alert: '<svg viewBox="0 0 24 24" aria-hidden="true"><circle cx="12" cy="12" r="9"/><path d="M12 7.5v5.5M12 16.5v.01"/></svg>',
   close: '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6 6l12 12M18 6 6 18"/></svg>',
+  hairline: '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M3 15c2-6 5-8 9-8s7 2 9 8"/><circle cx="3" cy="15" r="1.6"/><circle cx="12" cy="7" r="1.6"/><circle cx="21" cy="15" r="1.6"/></svg>',
+  strip: '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 17c3-1 5-6 8-6s5 4 8 3"/><path d="M4 13.5c3-1 5-6 8-6s5 4 8 3M4 20.5c3-1 5-6 8-6s5 4 8 3" stroke-dasharray="2 2.5" stroke-width="1.5"/></svg>',
+  dot: '<svg viewBox="0 0 24 24" aria-hidden="true"><circle cx="7" cy="8" r="2"/><circle cx="16" cy="6" r="2"/><circle cx="12" cy="14" r="2"/><circle cx="6" cy="18" r="2"/><circle cx="18" cy="17" r="2"/></svg>',
+  patch: '<svg viewBox="0 0 24 24" aria-hidden="true"><ellipse cx="12" cy="12" rx="8.5" ry="7" stroke-dasharray="3 2.6"/><path d="M12 12h8.5"/><circle cx="12" cy="12" r="1.2"/></svg>',
+  remove: '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M7 7l10 10M17 7 7 17"/></svg>',
   chevron: '<svg class="chevron" viewBox="0 0 24 24" aria-hidden="true"><path d="m6 9 6 6 6-6"/></svg>',
 };
 
@@ -119,6 +167,7 @@ const STYLE = /* css */ `
 }
 :host([hidden]) { display: none; }
 * { box-sizing: border-box; }
+[hidden] { display: none !important; }
 svg { width: 18px; height: 18px; fill: none; stroke: currentColor; stroke-width: 2; stroke-linecap: round; stroke-linejoin: round; flex: none; }
 
 .frame {
@@ -171,6 +220,8 @@ button:focus-visible, .upload:focus-within, input:focus-visible, select:focus-vi
   -webkit-touch-callout: none; cursor: ew-resize; outline: none;
 }
 .stage[data-tool="paint"], .stage[data-tool="erase"] { touch-action: none; cursor: none; }
+.stage[data-tool="strip"], .stage[data-tool="dot"], .stage[data-tool="patch"] { touch-action: none; cursor: crosshair; }
+.stage[data-tool="hairline"] { cursor: default; }
 .stage > canvas { position: absolute; inset: 0; width: 100%; height: 100%; display: block; pointer-events: none; }
 .stage > canvas.after { clip-path: inset(0 0 0 var(--split, 50%)); }
 .stage > canvas.area { opacity: 0; transition: opacity .15s; }
@@ -202,15 +253,43 @@ button:focus-visible, .upload:focus-within, input:focus-visible, select:focus-vi
   box-shadow: 0 2px 8px rgba(0, 0, 0, .35);
 }
 .handle svg { width: 22px; height: 22px; }
-.stage[data-tool="paint"] .handle, .stage[data-tool="erase"] .handle { opacity: .75; }
-/* While the pupils are marked, the divider's knob steps aside (the marker sits above it). */
-.stage.scale-mode .handle { top: 85%; }
+.stage:not([data-tool="compare"]) .handle { opacity: .75; }
+/* While the pupils, the hairline or patches are edited, the divider's knob steps aside. */
+.stage.scale-mode .handle, .stage.marks-mode .handle { top: 85%; }
 .cursor {
   position: absolute; left: 0; top: 0; border-radius: 50%; pointer-events: none; display: none;
   border: 2px solid #fff; box-shadow: 0 0 0 1px rgba(0, 0, 0, .55), inset 0 0 0 1px rgba(0, 0, 0, .55);
 }
 .cursor.erase { border-style: dashed; }
 .cursor.visible { display: block; }
+/* Marks of the treatment area: the hairline with its handles, scars and patches as outlines.
+   The SVG uses the image's pixels as its coordinates; handles sit at fractions of the stage. */
+.marks { position: absolute; inset: 0; pointer-events: none; }
+.marks-svg { position: absolute; inset: 0; width: 100%; height: 100%; overflow: visible; stroke-width: 2; }
+.marks-svg path, .marks-svg ellipse, .marks-svg polyline { vector-effect: non-scaling-stroke; fill: none; stroke-linecap: round; stroke-linejoin: round; }
+.marks-svg .shade, .marks-svg .hairline-shade { stroke: rgba(0, 0, 0, .5); stroke-width: 4; }
+.marks-svg .line { stroke: #fff; stroke-width: 1.75; stroke-dasharray: 5 4; }
+.marks-svg .hairline-main { stroke: #fff; stroke-width: 2.25; stroke-dasharray: 8 5; }
+.marks-svg polyline.band { vector-effect: none; stroke: rgba(255, 255, 255, .32); }
+.marks-svg .dots { fill: rgba(255, 255, 255, .35); }
+.mark-handle {
+  position: absolute; left: 0; top: 0; width: 40px; height: 40px; margin: -20px 0 0 -20px;
+  border-radius: 50%; pointer-events: auto; cursor: move; touch-action: none; outline: none;
+  display: grid; place-items: center; font-size: 11px; font-weight: 700; color: var(--_accent); isolation: isolate;
+}
+.mark-handle::before {
+  content: ""; position: absolute; inset: 11px; border-radius: 50%; z-index: -1;
+  background: #fff; border: 2px solid var(--_accent); box-shadow: 0 0 0 1px rgba(0, 0, 0, .45), 0 1px 4px rgba(0, 0, 0, .4);
+}
+.mark-handle.rim { cursor: nwse-resize; }
+.mark-handle.rim::before { inset: 13px; border-radius: 3px; transform: rotate(45deg); background: var(--_accent); border-color: #fff; }
+.mark-handle.centre { z-index: 1; } /* above the rim handle of a small patch */
+.mark-handle.centre::before { inset: 9px; }
+.mark-handle:hover::before, .mark-handle.dragging::before, .mark-handle:focus-visible::before {
+  box-shadow: 0 0 0 4px color-mix(in srgb, var(--_accent) 45%, transparent), 0 1px 4px rgba(0, 0, 0, .4);
+}
+.patch-handles { position: absolute; inset: 0; }
+
 /* Eye-line marker (pupils, for the physical scale) and the scale bar, in fractions of the stage */
 .eye-marker { position: absolute; inset: 0; pointer-events: none; }
 .eye-marker[hidden], .scale-bar[hidden] { display: none; }
@@ -265,6 +344,31 @@ button:focus-visible, .upload:focus-within, input:focus-visible, select:focus-vi
 
 /* Controls below the stage (beside it when wide): one section per concern */
 .panel > * + * { border-top: 1px solid var(--_border); }
+.treatment-bar, .hairline-bar, .shapes-bar { display: grid; gap: 10px; padding: 14px 16px 16px; }
+.hint, .hairline-bar small, .shapes-bar small { color: var(--_muted); font-size: 12.5px; }
+.choices { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 6px; }
+.choice { position: relative; display: flex; cursor: pointer; }
+.choice input { position: absolute; inset: 0; width: 100%; height: 100%; margin: 0; opacity: 0; cursor: pointer; }
+.choice span {
+  flex: 1 1 auto; display: grid; place-items: center; text-align: center; min-height: 38px; padding: 4px 8px;
+  font-size: 13.5px; font-weight: 600; line-height: 1.2; background: var(--_control-bg); border: 1px solid transparent;
+  border-radius: calc(var(--_radius) * 0.66); transition: background-color .15s, color .15s, border-color .15s;
+}
+.choice:hover span { border-color: var(--_border); }
+.choice input:checked + span { background: var(--_accent); color: var(--_accent-contrast); }
+.choice input:focus-visible + span { outline: 3px solid color-mix(in srgb, var(--_accent) 55%, transparent); outline-offset: 2px; }
+.button-row { display: flex; flex-wrap: wrap; gap: 8px; }
+.button-row button { flex: 1 1 auto; }
+.hairline-bar .hairline-advice:not(:empty) { margin-top: 0; }
+.new-sizes { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 8px 16px; }
+.new-sizes small { grid-column: 1 / -1; }
+.shape-list { list-style: none; margin: 0; padding: 0; display: grid; gap: 6px; }
+.shape-list:empty { display: none; }
+.shape-row { display: grid; grid-template-columns: minmax(0, 1fr) 96px 38px; align-items: center; gap: 8px; font-size: 14px; }
+.shape-row.no-size { grid-template-columns: minmax(0, 1fr) auto; }
+.shape-row .shape-name { font-weight: 600; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.shape-row button { padding: 0 10px; }
+.shape-row button.remove { padding: 0; width: 38px; }
 .area-bar {
   display: flex; flex-wrap: wrap; align-items: center; gap: 8px 12px;
   padding: 10px 12px;
@@ -317,7 +421,7 @@ select { cursor: pointer; }
 }
 .chevron { width: 18px; height: 18px; color: var(--_muted); transition: transform .15s; }
 .collapsible[open] .chevron { transform: rotate(180deg); }
-.advice:not(:empty) {
+.advice:not(:empty), .hairline-advice:not(:empty) {
   margin-top: 14px; padding: 8px 12px; font-size: 13.5px;
   border-left: 3px solid var(--_accent); border-radius: calc(var(--_radius) * 0.33);
   background: color-mix(in srgb, var(--_accent) 9%, var(--_surface));
@@ -361,6 +465,7 @@ button.toggle[aria-pressed="true"] { background: var(--_accent); color: var(--_a
   .area-bar .field.brush { flex: 1 1 100%; }
   .area-bar button { flex: 1 1 0; }
   .area-bar .check { flex: 1 1 100%; }
+  .choices { grid-template-columns: repeat(2, minmax(0, 1fr)); }
 }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 
@@ -377,6 +482,13 @@ button.toggle[aria-pressed="true"] { background: var(--_accent); color: var(--_a
   .collapsible > summary { padding: 12px; }
   .scale-grid { padding: 2px 12px 12px; }
   .area-bar { padding: 10px 8px; }
+  .treatment-bar, .hairline-bar, .shapes-bar { padding: 12px; }
+  .choices { grid-template-columns: repeat(2, minmax(0, 1fr)); }
+  /* Four or five tools keep to one row on a phone: words without icons. */
+  .segmented.tools:is([data-count="4"], [data-count="5"]) button { flex: 1 1 auto; padding: 0 6px; }
+  .segmented.tools:is([data-count="4"], [data-count="5"]) svg { display: none; }
+  .segmented.tools[data-count="5"] button { padding: 0 4px; font-size: 13.5px; }
+  .segmented { flex-wrap: wrap; }
   .area-bar .field.brush { flex: 1 1 100%; }
   .area-bar button { flex: 1 1 auto; }
   .label { top: 8px; font-size: 11px; }
@@ -400,10 +512,14 @@ function template() {
 <div class="frame" part="frame">
   <div class="toolbar" part="toolbar">
     <label class="upload" part="upload">${ICONS.upload}<span>Upload photo</span><input type="file" accept="image/*" aria-label="Upload photo"></label>
-    <div class="segmented" role="group" aria-label="Tool">
+    <div class="segmented tools" role="group" aria-label="Tool">
       <button type="button" data-tool="compare" aria-pressed="true" title="Compare before and after">${ICONS.compare}<span class="tool-text">Compare</span></button>
       <button type="button" data-tool="paint" aria-pressed="false" title="Paint the treatment area">${ICONS.paint}<span class="tool-text">Paint</span></button>
       <button type="button" data-tool="erase" aria-pressed="false" title="Erase from the treatment area">${ICONS.erase}<span class="tool-text">Erase</span></button>
+      <button type="button" data-tool="hairline" aria-pressed="false" title="Drag the hairline's handles" hidden>${ICONS.hairline}<span class="tool-text">Hairline</span></button>
+      <button type="button" data-tool="strip" aria-pressed="false" title="Drag along a strip (FUT) scar" hidden>${ICONS.strip}<span class="tool-text">Scar strip</span></button>
+      <button type="button" data-tool="dot" aria-pressed="false" title="Tap each round (FUE) scar" hidden>${ICONS.dot}<span class="tool-text">FUE dot</span></button>
+      <button type="button" data-tool="patch" aria-pressed="false" title="Tap to place a patch, drag to size it" hidden>${ICONS.patch}<span class="tool-text">Patch</span></button>
     </div>
     <span class="spacer"></span>
     <div class="group">
@@ -425,6 +541,11 @@ function template() {
       <div class="divider" part="divider">
         <div class="handle" part="handle" role="slider" tabindex="0" aria-label="Before and after divider" aria-valuemin="0" aria-valuemax="100">${ICONS.compare}</div>
       </div>
+      <div class="marks" part="marks" hidden>
+        <svg class="marks-svg" aria-hidden="true" preserveAspectRatio="none"><g class="shape-marks"></g><path class="hairline-shade"></path><path class="hairline-main"></path></svg>
+        ${HAIRLINE_POINTS.map((name, i) => `<div class="mark-handle hairline-handle" data-point="${i}" role="slider" tabindex="0" aria-label="${name}" aria-valuemin="0" aria-valuemax="100" aria-describedby="h-hairline" hidden></div>`).join('')}
+        <div class="patch-handles"></div>
+      </div>
       <div class="eye-marker" part="eye-marker" hidden>
         <svg aria-hidden="true"><line class="shade"></line><line class="main"></line></svg>
         <span class="eye-distance" aria-hidden="true"></span>
@@ -436,6 +557,42 @@ function template() {
     </div>
   </div>
   <div class="panel">
+  <div class="treatment-bar" part="treatment-controls">
+    <h3 class="section-title" id="l-treatment">Treatment</h3>
+    <div class="choices" role="radiogroup" aria-labelledby="l-treatment" aria-describedby="h-treatment">${TREATMENTS.map((t) => `<label class="choice"><input type="radio" name="treatment" value="${t.value}"><span>${t.label}</span></label>`).join('')}</div>
+    <small class="hint" id="h-treatment"></small>
+  </div>
+  <div class="hairline-bar" part="hairline-controls" hidden>
+    <h3 class="section-title">Hairline</h3>
+    <div class="field">
+      <label for="s-hairlineStyle">Hairline style</label>
+      <select id="s-hairlineStyle" aria-describedby="h-hairline-style">${HAIRLINE_STYLES.map(([value, label]) => `<option value="${value}">${label}</option>`).join('')}</select>
+      <small id="h-hairline-style">Choosing a style places the line by the usual clinical rules and sets its softness.</small>
+    </div>
+    <div class="button-row">
+      <button type="button" class="toggle" data-action="edit-hairline" aria-pressed="false" title="Show the hairline's handles on the photo">Edit hairline</button>
+      <button type="button" data-action="remove-hairline" title="Treat up to the scalp's own edge">Remove hairline</button>
+      <button type="button" data-action="add-hairline" title="Place a hairline of the chosen style" hidden>Add hairline</button>
+    </div>
+    <small class="hint" id="h-hairline"></small>
+    <div class="hairline-advice" part="hairline-advice" data-hairline-advice aria-live="polite"></div>
+  </div>
+  <div class="shapes-bar" part="shape-controls" hidden>
+    <h3 class="section-title" data-shapes-title>Scars</h3>
+    <div class="new-sizes" data-scar-sizes>
+      <div class="number-field">
+        <label for="s-stripWidth">Strip width</label>
+        <span class="unit-input"><input type="number" id="s-stripWidth" data-new-size="stripWidth" step="0.5" inputmode="decimal" aria-describedby="h-new-sizes"><span aria-hidden="true">mm</span></span>
+      </div>
+      <div class="number-field">
+        <label for="s-dotDiameter">FUE dot size</label>
+        <span class="unit-input"><input type="number" id="s-dotDiameter" data-new-size="dotDiameter" step="0.1" inputmode="decimal" aria-describedby="h-new-sizes"><span aria-hidden="true">mm</span></span>
+      </div>
+      <small id="h-new-sizes">For the next strip or dot you draw.</small>
+    </div>
+    <ul class="shape-list" aria-label="Shapes"></ul>
+    <small class="hint" id="h-shapes" data-shapes-hint></small>
+  </div>
   <div class="area-bar" part="area-controls">
     <h3 class="section-title">Treatment area</h3>
     <div class="field brush">
@@ -444,8 +601,8 @@ function template() {
       <output id="o-brush" for="s-brush"></output>
     </div>
     <label class="check"><input type="checkbox" data-action="show-area">Show area</label>
-    <button type="button" data-action="reset-area" title="Back to the automatically detected scalp">Reset area</button>
-    <button type="button" data-action="clear-area" title="Remove the whole area, then paint your own">Clear area</button>
+    <button type="button" data-action="reset-area" title="Remove your painting: back to this treatment's starting area">Reset area</button>
+    <button type="button" data-action="clear-area" title="Remove the whole area (hairline and shapes too), then paint your own">Clear area</button>
   </div>
   <div class="stage-controls" part="stage-controls">
     <div class="stage-grid">
@@ -497,6 +654,77 @@ function template() {
   </div>
   <p class="visually-hidden" aria-live="polite" data-status></p>
 </div>`;
+}
+
+/** A number for SVG markup: two decimals at most. */
+function fmt(value) {
+  return String(Math.round(value * 100) / 100);
+}
+
+/**
+ * SVG path of the smooth curve through `points` (pixels): uniform Catmull-Rom with the end
+ * points repeated, the curve the core draws, written as the equivalent cubic Béziers.
+ */
+function smoothPath(points) {
+  const at = (i) => points[clamp(i, 0, points.length - 1)];
+  let d = `M${fmt(points[0][0])} ${fmt(points[0][1])}`;
+  for (let i = 0; i < points.length - 1; i++) {
+    const [p0, p1, p2, p3] = [at(i - 1), at(i), at(i + 1), at(i + 2)];
+    const c1 = [p1[0] + (p2[0] - p0[0]) / 6, p1[1] + (p2[1] - p0[1]) / 6];
+    const c2 = [p2[0] - (p3[0] - p1[0]) / 6, p2[1] - (p3[1] - p1[1]) / 6];
+    d += `C${fmt(c1[0])} ${fmt(c1[1])} ${fmt(c2[0])} ${fmt(c2[1])} ${fmt(p2[0])} ${fmt(p2[1])}`;
+  }
+  return d;
+}
+
+/** Ramer–Douglas–Peucker: the points of a polyline that keep it within `tolerance` (px). */
+function simplify(points, tolerance) {
+  if (points.length < 3) return points;
+  const keep = new Uint8Array(points.length);
+  keep[0] = keep[points.length - 1] = 1;
+  const stack = [[0, points.length - 1]];
+  while (stack.length) {
+    const [a, b] = stack.pop();
+    const [ax, ay] = points[a];
+    const [bx, by] = points[b];
+    const dx = bx - ax;
+    const dy = by - ay;
+    const len2 = dx * dx + dy * dy;
+    let worst = -1;
+    let far = 0;
+    for (let i = a + 1; i < b; i++) {
+      const [px, py] = points[i];
+      const t = len2 > 0 ? clamp(((px - ax) * dx + (py - ay) * dy) / len2, 0, 1) : 0;
+      const dist = Math.hypot(px - (ax + t * dx), py - (ay + t * dy));
+      if (dist > far) {
+        far = dist;
+        worst = i;
+      }
+    }
+    if (worst >= 0 && far > tolerance) {
+      keep[worst] = 1;
+      stack.push([a, worst], [worst, b]);
+    }
+  }
+  return points.filter((_, i) => keep[i]);
+}
+
+/** Arrow keys move a handle one displayed pixel, ten with Shift: [dx, dy], or null. */
+function arrowStep(event) {
+  const direction = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] }[event.key];
+  if (!direction || event.ctrlKey || event.metaKey || event.altKey) return null;
+  const step = event.shiftKey ? 10 : 1;
+  return [direction[0] * step, direction[1] * step];
+}
+
+/** Puts an on-photo handle at (x, y) in fractions of the image and says where it is. */
+function placeHandle(handle, x, y) {
+  handle.style.left = `${x * 100}%`;
+  handle.style.top = `${y * 100}%`;
+  if (handle.getAttribute('role') === 'slider' && !handle.classList.contains('rim')) {
+    handle.setAttribute('aria-valuenow', String(Math.round(x * 100)));
+    handle.setAttribute('aria-valuetext', `${Math.round(x * 100)} % from the left, ${Math.round(y * 100)} % from the top`);
+  }
 }
 
 function clone(value) {
@@ -577,6 +805,29 @@ export class SmpPreview extends HTMLElement {
       scaleBar: $('.scale-bar'),
       scaleBarLine: $('.scale-bar-line'),
       scaleBarText: $('.scale-bar-text'),
+      toolButtons: Array.from(root.querySelectorAll('button[data-tool]')),
+      toolGroup: $('.segmented.tools'),
+      treatmentRadios: Array.from(root.querySelectorAll('input[name=treatment]')),
+      treatmentHint: $('#h-treatment'),
+      hairlineBar: $('.hairline-bar'),
+      hairlineStyle: $('#s-hairlineStyle'),
+      editHairline: $('[data-action=edit-hairline]'),
+      removeHairline: $('[data-action=remove-hairline]'),
+      addHairline: $('[data-action=add-hairline]'),
+      hairlineAdvice: $('[data-hairline-advice]'),
+      hairlineHelp: $('#h-hairline'),
+      shapesBar: $('.shapes-bar'),
+      shapesTitle: $('[data-shapes-title]'),
+      scarSizes: $('[data-scar-sizes]'),
+      newSizeInputs: Array.from(root.querySelectorAll('input[data-new-size]')),
+      shapeList: $('.shape-list'),
+      shapesHint: $('[data-shapes-hint]'),
+      marks: $('.marks'),
+      marksSvg: $('.marks-svg'),
+      shapeMarks: $('.shape-marks'),
+      hairlinePaths: [$('.hairline-shade'), $('.hairline-main')],
+      hairlineHandles: Array.from(root.querySelectorAll('.hairline-handle')),
+      patchHandles: $('.patch-handles'),
     };
     this._ctx = {
       before: this._el.before.getContext('2d'),
@@ -604,12 +855,23 @@ export class SmpPreview extends HTMLElement {
     this._description = null; // preview.describe() of the current settings, cached
     this._describedSettings = null;
     this._describedPreview = null;
+    this._hairlineStyle = 'natural'; // the style a new hairline gets
+    this._newSizes = { stripWidth: 3, dotDiameter: 1.5 }; // mm, from the core's limits at start
+    this._shapeMarkup = '';
 
     this._wireControls(root);
     this._wireStage();
     this._wireEyeMarker();
-    // The scale bar is in displayed pixels: it follows the stage's size.
-    this._resizeObserver = typeof ResizeObserver === 'function' ? new ResizeObserver(() => this._updateScaleBar()) : null;
+    this._wireHairline();
+    this._wirePatchHandles();
+    // The scale bar and the marks' handles are in displayed pixels: they follow the stage's size.
+    this._resizeObserver =
+      typeof ResizeObserver === 'function'
+        ? new ResizeObserver(() => {
+            this._updateScaleBar();
+            this._drawMarks();
+          })
+        : null;
     if (this._resizeObserver) this._resizeObserver.observe(this._el.stage);
     this._onPaste = this._onPaste.bind(this);
     this._setSplit(50);
@@ -890,9 +1152,12 @@ export class SmpPreview extends HTMLElement {
     const old = this._preview;
     const { width, height } = preview;
     let settings = this._settings;
+    const hairlineBefore = settings.area.hairline;
     if (newPhoto) {
-      // Strokes and pupils belong to the previous head; the style settings carry over.
-      settings = { ...clone(settings), area: { base: 'auto', strokes: [] } };
+      // Strokes, shapes, the hairline and pupils belong to the previous head; the treatment
+      // and the style settings carry over.
+      settings = clone(settings);
+      settings.area = { base: TREATMENT[settings.treatment].base, hairline: null, shapes: [], strokes: [] };
       settings.scale = { ...settings.scale, eyes: null };
     }
     for (const canvas of [this._el.before, this._el.after, this._el.area]) {
@@ -912,6 +1177,11 @@ export class SmpPreview extends HTMLElement {
       } catch {
         /* already freed */
       }
+    }
+    if (newPhoto) {
+      // A hairline of the same style, placed on the new face; the crown area guessed again.
+      if (hairlineBefore) this._placeHairline(settings, hairlineBefore.style);
+      if (settings.treatment === 'crown') this._placeCrown(settings);
     }
     this._settings = settings;
     if (newPhoto) this._resetHistory();
@@ -954,6 +1224,8 @@ export class SmpPreview extends HTMLElement {
       this._fail(errorMessage(error));
     }
     this._syncDescription();
+    this._syncTreatmentControls();
+    this._drawMarks();
     if (this._pendingChange) {
       this._pendingChange = false;
       this._emit('smp-change', { settings: clone(this._settings) });
@@ -973,6 +1245,7 @@ export class SmpPreview extends HTMLElement {
     const visible = this._areaVisible();
     this._el.stage.classList.toggle('show-area', visible);
     if (visible) this._drawArea();
+    this._drawMarks();
   }
 
   /** Settings changed: render on the next frame and tell listeners. */
@@ -989,10 +1262,23 @@ export class SmpPreview extends HTMLElement {
     this._updateHistoryButtons();
   }
 
+  /**
+   * The settings as the core reads them (its numbers are 32-bit floats), as JSON: two settings
+   * that render the same have the same key, so a copy set back from JSON is no undo step.
+   */
+  _historyKey(settings) {
+    try {
+      return JSON.stringify(this._wasm.Preview.normalizeSettings(settings));
+    } catch {
+      return JSON.stringify(settings);
+    }
+  }
+
   /** Records the current settings as one undo step (if they differ from the last one). */
   _commit() {
     const current = JSON.stringify(this._settings);
-    if (JSON.stringify(this._history[this._historyIndex]) === current) return;
+    const last = this._history[this._historyIndex];
+    if (JSON.stringify(last) === current || (this._wasm && this._historyKey(last) === this._historyKey(this._settings))) return;
     this._history.length = this._historyIndex + 1;
     this._history.push(JSON.parse(current));
     if (this._history.length > HISTORY_LIMIT) this._history.shift();
@@ -1009,6 +1295,7 @@ export class SmpPreview extends HTMLElement {
     if (!this._settings) return;
     this._settings = { ...this._settings, area };
     this._commit();
+    this._syncControls();
     this._changed();
     this._announce(message);
   }
@@ -1028,8 +1315,26 @@ export class SmpPreview extends HTMLElement {
     }
     el.undo.addEventListener('click', () => this.undo());
     el.redo.addEventListener('click', () => this.redo());
-    root.querySelector('[data-action=reset-area]').addEventListener('click', () => this._setArea({ base: 'auto', strokes: [] }, 'Area reset'));
-    root.querySelector('[data-action=clear-area]').addEventListener('click', () => this._setArea({ base: 'empty', strokes: [] }, 'Area cleared'));
+    // Reset: the treatment's starting area without the painting; Clear: nothing at all.
+    root.querySelector('[data-action=reset-area]').addEventListener('click', () => {
+      if (!this._settings) return;
+      this._setArea({ ...this._settings.area, base: TREATMENT[this._settings.treatment].base, strokes: [] }, 'Area reset');
+    });
+    root.querySelector('[data-action=clear-area]').addEventListener('click', () => this._setArea({ base: 'empty', hairline: null, shapes: [], strokes: [] }, 'Area cleared'));
+    for (const radio of el.treatmentRadios) {
+      radio.addEventListener('change', () => {
+        if (radio.checked) this._pickTreatment(radio.value);
+      });
+    }
+    for (const input of el.newSizeInputs) {
+      input.addEventListener('change', () => {
+        if (!this._limits) return;
+        const key = input.dataset.newSize;
+        const typed = parseFloat(input.value);
+        if (Number.isFinite(typed)) this._newSizes[key] = this._clampSize(key, typed);
+        input.value = String(this._newSizes[key]);
+      });
+    }
     root.querySelector('[data-action=save]').addEventListener('click', () => this._save());
     root.querySelector('.message button').addEventListener('click', () => this._clearMessage());
     el.showArea.addEventListener('change', () => this._updateAreaVisibility());
@@ -1137,6 +1442,13 @@ export class SmpPreview extends HTMLElement {
       input.min = String(range.min);
       input.max = String(range.max);
     }
+    for (const input of this._el.newSizeInputs) {
+      const range = limits[input.dataset.newSize];
+      input.min = String(range.min);
+      input.max = String(range.max);
+      this._newSizes[input.dataset.newSize] = range.default;
+      input.value = String(range.default);
+    }
   }
 
   /** Every control shows the current settings (after undo, redo or the settings property). */
@@ -1166,6 +1478,8 @@ export class SmpPreview extends HTMLElement {
     }
     el.useHeadWidth.disabled = !settings.scale.eyes;
     this._positionEyeMarker();
+    this._syncTreatmentControls();
+    this._drawMarks();
   }
 
   /** `preview.describe()` of the current settings, computed once per settings value. */
@@ -1374,12 +1688,14 @@ export class SmpPreview extends HTMLElement {
   }
 
   _setTool(tool) {
+    if (MARK_TOOLS.includes(tool) && !this._availableTools().includes(tool)) tool = 'compare';
     this._tool = tool;
-    for (const button of this.shadowRoot.querySelectorAll('button[data-tool]')) {
+    for (const button of this._el.toolButtons) {
       button.setAttribute('aria-pressed', String(button.dataset.tool === tool));
     }
+    this._el.editHairline.setAttribute('aria-pressed', String(tool === 'hairline'));
     this._el.stage.dataset.tool = tool;
-    if (tool === 'compare') this._el.cursor.classList.remove('visible');
+    if (tool !== 'paint' && tool !== 'erase') this._el.cursor.classList.remove('visible');
     this._el.cursor.classList.toggle('erase', tool === 'erase');
     this._updateAreaVisibility();
   }
@@ -1427,8 +1743,8 @@ export class SmpPreview extends HTMLElement {
 
   _moveCursor(event) {
     const cursor = this._el.cursor;
-    const overPupil = event.target && event.target.classList && event.target.classList.contains('eye-handle');
-    if (this._tool === 'compare' || !this._preview || overPupil) {
+    const overHandle = event.target && event.target.classList && (event.target.classList.contains('eye-handle') || event.target.classList.contains('mark-handle'));
+    if ((this._tool !== 'paint' && this._tool !== 'erase') || !this._preview || overHandle) {
       cursor.classList.remove('visible');
       return;
     }
@@ -1493,19 +1809,34 @@ export class SmpPreview extends HTMLElement {
         // (or on a tap), not on touch-down.
         if (event.pointerType === 'touch') this._gesture.touchStart = [event.clientX, event.clientY];
         else this._setSplit(this._fraction(event)[0] * 100);
-      } else {
+      } else if (this._tool === 'paint' || this._tool === 'erase') {
         event.preventDefault();
         this._startStroke(event);
+      } else if (SHAPE_TOOLS.includes(this._tool)) {
+        event.preventDefault();
+        this._startShape(event);
       }
+      // With the Hairline tool only its handles respond.
     });
 
     stage.addEventListener('pointermove', (event) => {
       const gesture = this._gesture;
-      if (gesture && gesture.kind === 'eye') {
+      if (gesture && HANDLE_GESTURES.includes(gesture.kind)) {
         if (gesture.pointerId === event.pointerId) {
           const [fx, fy] = this._fraction(event);
-          this._moveEye(gesture.index, fx + gesture.offset[0], fy + gesture.offset[1]);
+          const [x, y] = [fx + gesture.offset[0], fy + gesture.offset[1]];
+          if (gesture.kind === 'eye') this._moveEye(gesture.index, x, y);
+          else if (gesture.kind === 'hairline') this._moveHairlinePoint(gesture.index, x, y);
+          else if (gesture.kind === 'patch-move') this._movePatch(gesture.index, x, y);
+          else if (gesture.kind === 'patch-size') {
+            const shape = this._settings.area.shapes[gesture.index];
+            if (shape) this._resizePatch(gesture.index, this._distanceMm(shape.center, [fx, fy]));
+          }
         }
+        return;
+      }
+      if (gesture && SHAPE_GESTURES.includes(gesture.kind)) {
+        if (gesture.pointerId === event.pointerId) this._moveShape(event, false);
         return;
       }
       if (event.pointerType !== 'touch') this._moveCursor(event);
@@ -1540,15 +1871,18 @@ export class SmpPreview extends HTMLElement {
         // A tap: the divider jumps there.
         this._setSplit(this._fraction(event)[0] * 100);
       }
+      if (SHAPE_GESTURES.includes(gesture.kind)) this._endShape(event, event.type !== 'pointerup');
       this._gesture = null;
       if (gesture.kind === 'paint') {
         stage.classList.remove('painting');
         this._commit();
         this._flushRender();
-      } else if (gesture.kind === 'eye') {
+      } else if (HANDLE_GESTURES.includes(gesture.kind)) {
         // One undo step per drag, like a stroke.
         gesture.target.classList.remove('dragging');
         this._commit();
+        this._flushRender();
+      } else if (SHAPE_GESTURES.includes(gesture.kind)) {
         this._flushRender();
       }
     };
@@ -1646,6 +1980,670 @@ export class SmpPreview extends HTMLElement {
     if (!file) return;
     event.preventDefault();
     this.load(file).catch(() => {});
+  }
+
+  // ---- treatments: the picker and its presets -----------------------------------------------
+
+  /** `preview.describe()` of settings other than the current ones (not cached). */
+  _describeOther(settings) {
+    if (!this._preview) return null;
+    try {
+      return this._preview.describe(settings);
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * A size in mm kept within the core's range for `key` (`stripWidth`, `patchRadius`…), to a
+   * tenth of a mm unless `round` is false.
+   */
+  _clampSize(key, value, round = true) {
+    const range = this._limits[key];
+    return clamp(round ? Math.round(value * 10) / 10 : value, range.min, range.max);
+  }
+
+  /**
+   * Puts the core's hairline of `style` into `settings` (a copy being built) and sets the
+   * softness to that style's; false when the core offers no guess.
+   */
+  _placeHairline(settings, style) {
+    const description = this._describeOther(settings);
+    const guess = description && description.hairlineGuesses && description.hairlineGuesses[style];
+    if (!guess) return false;
+    settings.area.hairline = { style, points: guess.points.map(([x, y]) => [x, y]) };
+    const range = this._limits.softness;
+    settings.softness = clamp(guess.softness, range.min, range.max);
+    return true;
+  }
+
+  /** Adds the core's crown area to `settings` (a copy being built) when it has no patch. */
+  _placeCrown(settings) {
+    if (settings.area.shapes.some((shape) => shape.kind === 'patch')) return;
+    const description = this._describeOther(settings);
+    const guess = description && description.crownGuess;
+    if (!guess) return;
+    const radii = guess.radii.map((r) => this._clampSize('crownRadius', r, false));
+    settings.area.shapes.push({ kind: 'patch', center: [guess.center[0], guess.center[1]], radii, angle: 0 });
+  }
+
+  /** `settings` with `treatment` and its preset (a new object; shapes and strokes are kept). */
+  _withTreatment(settings, treatment) {
+    const preset = TREATMENT[treatment];
+    const next = clone(settings);
+    next.treatment = treatment;
+    next.area.base = preset.base;
+    if (preset.hairline === 'none') next.area.hairline = null;
+    else if (!next.area.hairline) this._placeHairline(next, this._hairlineStyle);
+    if (treatment === 'crown') this._placeCrown(next);
+    return next;
+  }
+
+  /** The visitor picked a treatment: its preset is one undo step. */
+  _pickTreatment(treatment) {
+    if (!this._settings || !TREATMENT[treatment] || treatment === this._settings.treatment) return;
+    this._settings = this._withTreatment(this._settings, treatment);
+    this._commit();
+    this._syncControls();
+    this._changed();
+    // Straight to the tool that draws this treatment's shapes (Full head keeps the tool in use).
+    const tool = TREATMENT[treatment].tools[0];
+    if (tool && treatment !== 'fullHead') this._setTool(tool);
+    this._announce(`${TREATMENT[treatment].label}. ${TREATMENT[treatment].hint}`);
+  }
+
+  /**
+   * The tools offered besides Compare, Paint and Erase: the treatment's shape tools, and
+   * Hairline whenever there is a hairline to edit.
+   */
+  _availableTools() {
+    const settings = this._settings;
+    if (!settings) return [];
+    const tools = TREATMENT[settings.treatment].tools.filter((tool) => tool !== 'hairline');
+    if (settings.area.hairline) tools.unshift('hairline');
+    return tools;
+  }
+
+  // ---- the hairline designer --------------------------------------------------------------
+
+  _chooseHairlineStyle(style) {
+    if (!this._settings) return;
+    this._hairlineStyle = style;
+    const next = clone(this._settings);
+    if (!this._placeHairline(next, style)) {
+      this._syncControls();
+      return;
+    }
+    this._settings = next;
+    this._commit();
+    this._syncControls();
+    this._changed();
+    const label = HAIRLINE_STYLES.find(([value]) => value === style)[1];
+    this._announce(`Hairline placed: ${label}`);
+  }
+
+  _removeHairline() {
+    if (!this._settings || !this._settings.area.hairline) return;
+    this._setArea({ ...this._settings.area, hairline: null }, 'Hairline removed');
+    if (this._tool === 'hairline' && !this._availableTools().includes('hairline')) this._setTool('compare');
+  }
+
+  /** Places a hairline of the chosen style and shows its handles. */
+  _addHairline() {
+    if (!this._settings || this._settings.area.hairline) return;
+    this._chooseHairlineStyle(this._hairlineStyle);
+    if (this._settings.area.hairline) this._setTool('hairline');
+  }
+
+  /** Moves one hairline handle to (x, y) in fractions of the image; false when nothing changed. */
+  _moveHairlinePoint(index, x, y) {
+    const hairline = this._settings && this._settings.area.hairline;
+    if (!hairline) return false;
+    const point = [clamp(x, 0, 1), clamp(y, 0, 1)];
+    const old = hairline.points[index];
+    if (old[0] === point[0] && old[1] === point[1]) return false;
+    const points = hairline.points.map((p, i) => (i === index ? point : p));
+    this._settings = { ...this._settings, area: { ...this._settings.area, hairline: { ...hairline, points } } };
+    this._changed();
+    this._drawMarks();
+    return true;
+  }
+
+  _wireHairline() {
+    const el = this._el;
+    el.hairlineStyle.addEventListener('change', () => this._chooseHairlineStyle(el.hairlineStyle.value));
+    el.removeHairline.addEventListener('click', () => {
+      this._removeHairline();
+      el.addHairline.focus();
+    });
+    el.addHairline.addEventListener('click', () => {
+      this._addHairline();
+      if (this._settings.area.hairline) el.removeHairline.focus();
+    });
+    el.editHairline.addEventListener('click', () => this._setTool(this._tool === 'hairline' ? 'compare' : 'hairline'));
+    el.hairlineHandles.forEach((handle, index) => {
+      handle.addEventListener('pointerdown', (event) => {
+        const hairline = this._settings && this._settings.area.hairline;
+        if (event.button !== 0 || !hairline) return;
+        const [x, y] = hairline.points[index];
+        this._grabHandle(event, handle, { kind: 'hairline', index }, [x, y]);
+      });
+      handle.addEventListener('keydown', (event) => {
+        const hairline = this._settings && this._settings.area.hairline;
+        const step = arrowStep(event);
+        if (!step || !hairline) return;
+        event.preventDefault();
+        const rect = this._el.stage.getBoundingClientRect();
+        const [x, y] = hairline.points[index];
+        if (this._moveHairlinePoint(index, x + step[0] / rect.width, y + step[1] / rect.height)) this._commit();
+      });
+    });
+  }
+
+  /**
+   * Starts dragging an on-photo handle: keeps the grab offset (so the point does not jump to
+   * the pointer) and captures the pointer; the stage's move and end handlers do the rest.
+   */
+  _grabHandle(event, handle, gesture, point) {
+    // The stage below must not start a divider drag, a stroke or a shape.
+    event.preventDefault();
+    event.stopPropagation();
+    handle.focus({ preventScroll: true });
+    const [fx, fy] = this._fraction(event);
+    this._gesture = { ...gesture, pointerId: event.pointerId, target: handle, offset: [point[0] - fx, point[1] - fy] };
+    handle.classList.add('dragging');
+    this._el.cursor.classList.remove('visible');
+    try {
+      handle.setPointerCapture(event.pointerId);
+    } catch {
+      /* pointer already gone */
+    }
+  }
+
+  // ---- shapes: scar strips, FUE dots, patches --------------------------------------------
+
+  /** Replaces shape `index` (a new object); one undo step when `commit`. */
+  _setShape(index, shape, commit) {
+    const shapes = this._settings.area.shapes.map((s, i) => (i === index ? shape : s));
+    this._settings = { ...this._settings, area: { ...this._settings.area, shapes } };
+    if (commit) this._commit();
+    this._changed();
+    this._drawMarks();
+  }
+
+  _addShape(shape) {
+    const shapes = [...this._settings.area.shapes, shape];
+    this._settings = { ...this._settings, area: { ...this._settings.area, shapes } };
+    this._changed();
+    this._drawMarks();
+    return shapes.length - 1;
+  }
+
+  _removeShapes(keep, message) {
+    const shapes = this._settings.area.shapes.filter((shape, i) => keep(shape, i));
+    if (shapes.length === this._settings.area.shapes.length) return;
+    this._setArea({ ...this._settings.area, shapes }, message);
+    this._drawMarks();
+  }
+
+  /** Image pixels per CSS pixel of the stage as shown. */
+  _imagePxPerCssPx() {
+    const rect = this._el.stage.getBoundingClientRect();
+    return rect.width > 0 ? this._preview.width / rect.width : 1;
+  }
+
+  /** Distance in mm on the photo between two points given in fractions of the image. */
+  _distanceMm(a, b) {
+    const w = this._preview.width;
+    const h = this._preview.height;
+    return Math.hypot((a[0] - b[0]) * w, (a[1] - b[1]) * h) / (this.pxPerMm || 1);
+  }
+
+  _startShape(event) {
+    if (!this._settings || !this._limits) return;
+    const point = this._fraction(event);
+    const start = [event.clientX, event.clientY];
+    let gesture;
+    if (this._tool === 'strip') {
+      const shape = { kind: 'strip', points: [point], width: this._newSizes.stripWidth };
+      gesture = { kind: 'strip', index: this._addShape(shape), shape };
+    } else if (this._tool === 'dot') {
+      gesture = { kind: 'dot' };
+    } else {
+      // Inside a patch: the patch moves with the pointer; elsewhere a new one is placed.
+      const inside = this._patchAt(point);
+      if (inside >= 0) {
+        const center = this._settings.area.shapes[inside].center;
+        this._gesture = { kind: 'patch-move', index: inside, pointerId: event.pointerId, target: this._el.stage, offset: [center[0] - point[0], center[1] - point[1]] };
+        try {
+          this._el.stage.setPointerCapture(event.pointerId);
+        } catch {
+          /* pointer already gone */
+        }
+        return;
+      }
+      const key = this._settings.treatment === 'crown' ? 'crownRadius' : 'patchRadius';
+      const r = this._limits[key].default;
+      gesture = { kind: 'patch-new', key, index: this._addShape({ kind: 'patch', center: point, radii: [r, r], angle: 0 }) };
+    }
+    this._gesture = { ...gesture, pointerId: event.pointerId, start, point, moved: false };
+    try {
+      this._el.stage.setPointerCapture(event.pointerId);
+    } catch {
+      /* pointer already gone */
+    }
+  }
+
+  /** The pointer moved while a shape is being drawn or placed. */
+  _moveShape(event, final) {
+    const gesture = this._gesture;
+    if (!gesture.moved && Math.hypot(event.clientX - gesture.start[0], event.clientY - gesture.start[1]) >= TAP_SLOP) gesture.moved = true;
+    if (gesture.kind === 'strip') {
+      const points = gesture.shape.points;
+      const [x, y] = this._fraction(event);
+      const last = points[points.length - 1];
+      const px = Math.hypot((x - last[0]) * this._preview.width, (y - last[1]) * this._preview.height);
+      // Points about every 2 displayed pixels; the finished strip is simplified anyway.
+      if (px < (final ? 0.5 : 2 * this._imagePxPerCssPx())) return;
+      points.push([x, y]);
+      this._changed();
+      this._drawMarks();
+    } else if (gesture.kind === 'patch-new' && gesture.moved) {
+      // Dragging while placing sets the radius: from the centre to the pointer.
+      const shape = this._settings.area.shapes[gesture.index];
+      const r = this._clampSize(gesture.key, this._distanceMm(shape.center, this._fraction(event)));
+      if (r !== shape.radii[0] || r !== shape.radii[1]) this._setShape(gesture.index, { ...shape, radii: [r, r] }, false);
+    }
+  }
+
+  /** The pointer went up (or away): the shape is finished, as one undo step. */
+  _endShape(event, cancelled) {
+    const gesture = this._gesture;
+    if (gesture.kind === 'strip') {
+      if (!cancelled) this._moveShape(event, true);
+      const shape = gesture.shape;
+      const ppm = this.pxPerMm || 1;
+      const w = this._preview.width;
+      const h = this._preview.height;
+      const widthPx = shape.width * ppm;
+      const pixels = shape.points.map(([x, y]) => [x * w, y * h]);
+      let length = 0;
+      for (let i = 1; i < pixels.length; i++) length += Math.hypot(pixels[i][0] - pixels[i - 1][0], pixels[i][1] - pixels[i - 1][1]);
+      if (cancelled || length < Math.max(widthPx, TAP_SLOP * this._imagePxPerCssPx())) {
+        // A tap is not a scar: strips are drawn by dragging along them.
+        const shapes = this._settings.area.shapes.filter((s) => s !== shape);
+        this._settings = { ...this._settings, area: { ...this._settings.area, shapes } };
+        this._changed();
+        if (!cancelled) this._announce('Drag along the scar to draw a strip');
+      } else {
+        const kept = simplify(pixels, Math.max(0.5, widthPx * STRIP_SIMPLIFY));
+        const points = kept.map(([x, y]) => [x / w, y / h]);
+        this._setShape(gesture.index, { ...shape, points }, false);
+        this._announce(`Scar strip added, ${shape.width} mm wide`);
+      }
+    } else if (gesture.kind === 'dot') {
+      if (!cancelled && !gesture.moved) {
+        this._addShape({ kind: 'dot', center: gesture.point, diameter: this._newSizes.dotDiameter });
+        this._announce(`FUE dot added, ${this._newSizes.dotDiameter} mm`);
+      }
+    } else if (gesture.kind === 'patch-new') {
+      const shape = this._settings.area.shapes[gesture.index];
+      if (shape) this._announce(`${this._patchName(gesture.index)} added, ${tenths(shape.radii[0])} mm radius`);
+    }
+    this._commit();
+  }
+
+  /** The topmost patch that holds `point` (fractions of the image), or -1. */
+  _patchAt(point) {
+    const shapes = this._settings.area.shapes;
+    const ppm = this.pxPerMm || 1;
+    for (let i = shapes.length - 1; i >= 0; i--) {
+      const shape = shapes[i];
+      if (shape.kind !== 'patch') continue;
+      const dx = (point[0] - shape.center[0]) * this._preview.width;
+      const dy = (point[1] - shape.center[1]) * this._preview.height;
+      const a = (shape.angle * Math.PI) / 180;
+      const u = (dx * Math.cos(a) + dy * Math.sin(a)) / (shape.radii[0] * ppm);
+      const v = (-dx * Math.sin(a) + dy * Math.cos(a)) / (shape.radii[1] * ppm);
+      if (u * u + v * v <= 1) return i;
+    }
+    return -1;
+  }
+
+  /** The visitor's name of patch `index` (among the shapes): "Patch 2", "Crown area". */
+  _patchName(index) {
+    const shapes = this._settings.area.shapes;
+    const patches = shapes.map((s, i) => (s.kind === 'patch' ? i : -1)).filter((i) => i >= 0);
+    const n = patches.indexOf(index) + 1;
+    if (this._settings.treatment === 'crown') return patches.length > 1 ? `Crown area ${n}` : 'Crown area';
+    return `Patch ${n}`;
+  }
+
+  _stripName(index) {
+    const strips = this._settings.area.shapes.map((s, i) => (s.kind === 'strip' ? i : -1)).filter((i) => i >= 0);
+    return `Scar strip ${strips.indexOf(index) + 1}`;
+  }
+
+  /** Moves patch `index` so its centre is at (x, y) in fractions of the image. */
+  _movePatch(index, x, y) {
+    const shape = this._settings.area.shapes[index];
+    if (!shape || shape.kind !== 'patch') return false;
+    const center = [clamp(x, 0, 1), clamp(y, 0, 1)];
+    if (center[0] === shape.center[0] && center[1] === shape.center[1]) return false;
+    this._setShape(index, { ...shape, center }, false);
+    return true;
+  }
+
+  /** Sets patch `index`'s larger half-axis to `mm`, keeping its shape. */
+  _resizePatch(index, mm) {
+    const shape = this._settings.area.shapes[index];
+    if (!shape || shape.kind !== 'patch') return false;
+    const [rx, ry] = shape.radii;
+    const k = this._clampSize('patchRadius', mm) / Math.max(rx, ry);
+    const radii = [this._clampSize('patchRadius', rx * k), this._clampSize('patchRadius', ry * k)];
+    if (radii[0] === rx && radii[1] === ry) return false;
+    this._setShape(index, { ...shape, radii }, false);
+    return true;
+  }
+
+  _wirePatchHandles() {
+    const box = this._el.patchHandles;
+    const target = (event) => {
+      const handle = event.target.closest && event.target.closest('.mark-handle');
+      const index = handle ? Number(handle.dataset.shape) : -1;
+      const shape = this._settings && this._settings.area.shapes[index];
+      return shape && shape.kind === 'patch' ? { handle, index, shape } : null;
+    };
+    box.addEventListener('pointerdown', (event) => {
+      const hit = target(event);
+      if (event.button !== 0 || !hit) return;
+      const { handle, index, shape } = hit;
+      if (handle.classList.contains('rim')) this._grabHandle(event, handle, { kind: 'patch-size', index }, [0, 0]);
+      else this._grabHandle(event, handle, { kind: 'patch-move', index }, shape.center);
+    });
+    box.addEventListener('keydown', (event) => {
+      const hit = target(event);
+      if (!hit || event.ctrlKey || event.metaKey || event.altKey) return;
+      const { handle, index, shape } = hit;
+      if (event.key === 'Delete' || event.key === 'Backspace') {
+        event.preventDefault();
+        const name = this._patchName(index);
+        this._removeShapes((s, i) => i !== index, `${name} removed`);
+        this._el.stage.focus({ preventScroll: true });
+        return;
+      }
+      let changed = false;
+      if (handle.classList.contains('rim')) {
+        const r = Math.max(...shape.radii);
+        const range = this._limits.patchRadius;
+        const big = event.shiftKey ? 5 : 1;
+        const next = {
+          ArrowUp: r + big,
+          ArrowRight: r + big,
+          ArrowDown: r - big,
+          ArrowLeft: r - big,
+          PageUp: r + 10,
+          PageDown: r - 10,
+          Home: range.min,
+          End: range.max,
+        }[event.key];
+        if (next === undefined) return;
+        event.preventDefault();
+        changed = this._resizePatch(index, next);
+      } else {
+        const step = arrowStep(event);
+        if (!step) return;
+        event.preventDefault();
+        const rect = this._el.stage.getBoundingClientRect();
+        changed = this._movePatch(index, shape.center[0] + step[0] / rect.width, shape.center[1] + step[1] / rect.height);
+      }
+      if (changed) this._commit();
+    });
+  }
+
+  // ---- the marks over the photo: hairline, shapes, handles ---------------------------------
+
+  /** Draws the hairline and shapes as outlines, and places the handles of the tool in use. */
+  _drawMarks() {
+    const el = this._el;
+    const settings = this._settings;
+    const description = this._describe();
+    if (!settings || !this._preview || !description) {
+      el.marks.hidden = true;
+      return;
+    }
+    const w = this._preview.width;
+    const h = this._preview.height;
+    const tool = this._tool;
+    const showArea = el.showArea.checked;
+    const hairline = settings.area.hairline;
+    const shapes = settings.area.shapes;
+    const showHairline = Boolean(hairline) && (tool === 'hairline' || showArea);
+    const showShapes = shapes.length > 0 && (SHAPE_TOOLS.includes(tool) || showArea);
+    el.marks.hidden = !(showHairline || showShapes);
+    el.stage.classList.toggle('marks-mode', MARK_TOOLS.includes(tool));
+    if (el.marks.hidden) return;
+    el.marksSvg.setAttribute('viewBox', `0 0 ${w} ${h}`);
+
+    const d = showHairline ? smoothPath(hairline.points.map(([x, y]) => [x * w, y * h])) : '';
+    for (const path of el.hairlinePaths) path.setAttribute('d', d);
+    const handlesShown = showHairline && tool === 'hairline';
+    el.hairlineHandles.forEach((handle, i) => {
+      handle.hidden = !handlesShown;
+      if (!handlesShown) return;
+      const [x, y] = hairline.points[i];
+      placeHandle(handle, x, y);
+    });
+
+    const ppm = description.pxPerMm;
+    const minR = 2.5 * this._imagePxPerCssPx(); // a dot stays visible however small
+    const parts = [];
+    let dots = '';
+    const patchIndices = [];
+    if (showShapes) {
+      shapes.forEach((shape, index) => {
+        if (shape.kind === 'strip') {
+          const pts = shape.points.map(([x, y]) => `${fmt(x * w)},${fmt(y * h)}`).join(' ');
+          parts.push(`<polyline class="band" points="${pts}" stroke-width="${fmt(shape.width * ppm)}"></polyline><polyline class="shade" points="${pts}"></polyline><polyline class="line" points="${pts}"></polyline>`);
+        } else if (shape.kind === 'dot') {
+          const r = Math.max(minR, (shape.diameter / 2) * ppm);
+          const [cx, cy] = [shape.center[0] * w, shape.center[1] * h];
+          dots += `M${fmt(cx - r)} ${fmt(cy)}a${fmt(r)} ${fmt(r)} 0 1 0 ${fmt(2 * r)} 0a${fmt(r)} ${fmt(r)} 0 1 0 ${fmt(-2 * r)} 0`;
+        } else if (shape.kind === 'patch') {
+          const [cx, cy] = [fmt(shape.center[0] * w), fmt(shape.center[1] * h)];
+          const e = `cx="${cx}" cy="${cy}" rx="${fmt(shape.radii[0] * ppm)}" ry="${fmt(shape.radii[1] * ppm)}" transform="rotate(${fmt(shape.angle)} ${cx} ${cy})"`;
+          parts.push(`<ellipse class="shade" ${e}></ellipse><ellipse class="line" ${e}></ellipse>`);
+          patchIndices.push(index);
+        }
+      });
+      if (dots) parts.push(`<path class="dots shade" d="${dots}"></path><path class="dots line" d="${dots}"></path>`);
+    }
+    const markup = parts.join('');
+    if (this._shapeMarkup !== markup) {
+      this._shapeMarkup = markup;
+      el.shapeMarks.innerHTML = markup;
+    }
+    this._placePatchHandles(tool === 'patch' && showShapes ? patchIndices : [], ppm);
+  }
+
+  /** A centre handle (moves) and a rim handle (resizes) for each patch, reused across redraws. */
+  _placePatchHandles(indices, ppm) {
+    const box = this._el.patchHandles;
+    while (box.children.length > indices.length * 2) box.lastElementChild.remove();
+    while (box.children.length < indices.length * 2) {
+      const handle = document.createElement('div');
+      const rim = box.children.length % 2 === 1;
+      handle.className = `mark-handle ${rim ? 'rim' : 'centre'}`;
+      handle.tabIndex = 0;
+      handle.setAttribute('role', 'slider');
+      handle.setAttribute('aria-describedby', 'h-shapes');
+      handle.setAttribute('aria-keyshortcuts', 'Delete');
+      box.append(handle);
+    }
+    const w = this._preview.width;
+    const h = this._preview.height;
+    const range = this._limits.patchRadius;
+    indices.forEach((index, n) => {
+      const shape = this._settings.area.shapes[index];
+      const name = this._patchName(index);
+      const [centre, rim] = [box.children[2 * n], box.children[2 * n + 1]];
+      for (const handle of [centre, rim]) handle.dataset.shape = String(index);
+      const [x, y] = shape.center;
+      placeHandle(centre, x, y);
+      centre.setAttribute('aria-label', `${name} position`);
+      centre.textContent = indices.length > 1 ? String(n + 1) : '';
+      const a = (shape.angle * Math.PI) / 180;
+      const r = shape.radii[0] * ppm;
+      placeHandle(rim, x + (r * Math.cos(a)) / w, y + (r * Math.sin(a)) / h);
+      const radius = tenths(Math.max(...shape.radii));
+      rim.setAttribute('aria-label', `${name} size`);
+      rim.setAttribute('aria-valuemin', String(range.min));
+      rim.setAttribute('aria-valuemax', String(range.max));
+      rim.setAttribute('aria-valuenow', String(radius));
+      rim.setAttribute('aria-valuetext', `${radius} mm radius`);
+    });
+  }
+
+  // ---- the panel: treatment, hairline and shape controls ------------------------------------
+
+  /** The treatment picker, the hairline section, the shapes section and the tools shown. */
+  _syncTreatmentControls() {
+    const settings = this._settings;
+    if (!settings) return;
+    const el = this._el;
+    const treatment = TREATMENT[settings.treatment];
+    for (const radio of el.treatmentRadios) radio.checked = radio.value === settings.treatment;
+    el.treatmentHint.textContent = treatment.hint;
+
+    const tools = this._availableTools();
+    for (const button of el.toolButtons) {
+      if (MARK_TOOLS.includes(button.dataset.tool)) button.hidden = !tools.includes(button.dataset.tool);
+    }
+    if (MARK_TOOLS.includes(this._tool) && !tools.includes(this._tool)) this._setTool('compare');
+    el.toolGroup.dataset.count = String(3 + tools.length);
+
+    const hairline = settings.area.hairline;
+    el.hairlineBar.hidden = !(treatment.tools.includes('hairline') || hairline);
+    if (hairline) this._hairlineStyle = hairline.style;
+    el.hairlineStyle.value = this._hairlineStyle;
+    el.removeHairline.hidden = !hairline;
+    el.addHairline.hidden = Boolean(hairline);
+    el.editHairline.hidden = !hairline;
+    const help = hairline ? HAIRLINE_HELP : NO_HAIRLINE_HELP;
+    if (el.hairlineHelp.textContent !== help) el.hairlineHelp.textContent = help;
+    el.editHairline.setAttribute('aria-pressed', String(this._tool === 'hairline'));
+    const description = this._describe();
+    const advice = (description && description.hairlineAdvice) || '';
+    if (el.hairlineAdvice.textContent !== advice) el.hairlineAdvice.textContent = advice;
+
+    this._syncShapeList();
+  }
+
+  _syncShapeList() {
+    const el = this._el;
+    const settings = this._settings;
+    const shapes = settings.area.shapes;
+    const treatment = settings.treatment;
+    const drawsShapes = TREATMENT[treatment].tools.some((tool) => SHAPE_TOOLS.includes(tool));
+    el.shapesBar.hidden = !(drawsShapes || shapes.length);
+    if (el.shapesBar.hidden) return;
+    el.shapesTitle.textContent = { scars: 'Scars', crown: 'Crown area', alopecia: 'Patches' }[treatment] || 'Scars and patches';
+    el.scarSizes.hidden = treatment !== 'scars';
+    for (const input of el.newSizeInputs) {
+      if (this.shadowRoot.activeElement !== input) input.value = String(this._newSizes[input.dataset.newSize]);
+    }
+    const dots = shapes.filter((s) => s.kind === 'dot').length;
+    const hasPatches = shapes.some((s) => s.kind === 'patch');
+    el.shapesHint.textContent = shapes.length
+      ? hasPatches && TREATMENT[treatment].tools.includes('patch')
+        ? 'With Patch chosen, drag a patch to move it and the square on its edge to resize it (arrow keys too; Delete removes it). Tap outside to add one.'
+        : ''
+      : {
+          scars: 'No scars marked yet: choose Scar strip and drag along a scar, or FUE dot and tap each one.',
+          crown: 'Choose Patch and tap the crown to place the area.',
+          alopecia: 'Choose Patch and tap each bald patch; drag while placing it to size it.',
+        }[treatment] || '';
+
+    // One row per strip and patch, one for all the dots; rebuilt only when the list changes.
+    const rows = [];
+    shapes.forEach((shape, index) => {
+      if (shape.kind === 'strip') rows.push({ key: `strip${index}`, index, name: this._stripName(index), sizeKey: 'stripWidth', size: shape.width, what: 'width' });
+      else if (shape.kind === 'patch') rows.push({ key: `patch${index}`, index, name: this._patchName(index), sizeKey: 'patchRadius', size: Math.max(...shape.radii), what: 'radius' });
+    });
+    if (dots) rows.push({ key: 'dots', name: `${dots} FUE ${dots === 1 ? 'dot' : 'dots'}` });
+    const signature = rows.map((r) => `${r.key}:${r.name}`).join('|');
+    const list = el.shapeList;
+    if (list.dataset.signature !== signature) {
+      const focused = this.shadowRoot.activeElement;
+      const hadFocus = focused && list.contains(focused);
+      list.dataset.signature = signature;
+      list.replaceChildren(...rows.map((row) => this._shapeRow(row)));
+      if (hadFocus) {
+        const buttons = list.querySelectorAll('button');
+        (buttons[Math.min(this._removedRow ?? 0, buttons.length - 1)] || el.shapesTitle).focus?.();
+      }
+    }
+    rows.forEach((row, i) => {
+      const input = list.children[i].querySelector('input');
+      if (input && this.shadowRoot.activeElement !== input) input.value = String(tenths(row.size));
+    });
+  }
+
+  _shapeRow(row) {
+    const li = document.createElement('li');
+    li.className = 'shape-row';
+    const name = document.createElement('span');
+    name.className = 'shape-name';
+    name.textContent = row.name;
+    li.append(name);
+    const remove = document.createElement('button');
+    remove.type = 'button';
+    if (row.key === 'dots') {
+      li.classList.add('no-size');
+      remove.textContent = 'Remove dots';
+      remove.setAttribute('aria-label', 'Remove all FUE dots');
+      remove.addEventListener('click', () => this._removeShapes((s) => s.kind !== 'dot', 'FUE dots removed'));
+      li.append(remove);
+      return li;
+    }
+    const range = this._limits[row.sizeKey];
+    const wrap = document.createElement('span');
+    wrap.className = 'unit-input';
+    const input = document.createElement('input');
+    input.type = 'number';
+    input.min = String(range.min);
+    input.max = String(range.max);
+    input.step = row.sizeKey === 'stripWidth' ? '0.5' : '1';
+    input.inputMode = 'decimal';
+    input.setAttribute('aria-label', `${row.name} ${row.what} in mm`);
+    input.value = String(tenths(row.size));
+    input.addEventListener('change', () => {
+      const shape = this._settings.area.shapes[row.index];
+      const typed = parseFloat(input.value);
+      if (!shape || !Number.isFinite(typed)) {
+        input.value = String(tenths(row.size));
+        return;
+      }
+      const value = this._clampSize(row.sizeKey, typed);
+      input.value = String(value);
+      if (shape.kind === 'strip') {
+        if (value !== shape.width) this._setShape(row.index, { ...shape, width: value }, true);
+      } else if (this._resizePatch(row.index, value)) this._commit();
+    });
+    const unit = document.createElement('span');
+    unit.setAttribute('aria-hidden', 'true');
+    unit.textContent = 'mm';
+    wrap.append(input, unit);
+    remove.className = 'remove';
+    remove.innerHTML = ICONS.remove;
+    remove.title = `Remove ${row.name.toLowerCase()}`;
+    remove.setAttribute('aria-label', `Remove ${row.name.toLowerCase()}`);
+    remove.addEventListener('click', () => {
+      this._removedRow = Array.from(this._el.shapeList.children).indexOf(li);
+      this._removeShapes((s, i) => i !== row.index, `${row.name} removed`);
+    });
+    li.append(wrap, remove);
+    return li;
   }
 
   // ---- messages and events -------------------------------------------------------------

@@ -125,7 +125,7 @@ test('each slider changes the rendered pixels, from the keyboard, and back', asy
     ['Density', 'density', 1, '/cm²'],
     ['Impression size', 'impressionSize', 5, 'µm'],
     ['Pigment shade', 'shade', 1, '%'],
-    ['Hairline softness', 'softness', 1, 'mm'],
+    ['Hairline softness', 'softness', 0.5, 'mm'], // half steps: a defined hairline is 2.5 mm
   ];
   assert.equal(
     await ui(page).host.locator('#h-softness').textContent(),
@@ -241,7 +241,7 @@ test('undo and redo, by button and keyboard, restore the area and its pixels', a
   await button('Clear area').click();
   await settle(page);
   let s = await state(page);
-  assert.deepEqual(s.settings.area, { base: 'empty', strokes: [] });
+  assert.deepEqual(s.settings.area, { base: 'empty', hairline: null, shapes: [], strokes: [] });
   assert.equal((await diffStats(page)).changed, 0, 'an empty area leaves the photo as it is');
   assert.equal(s.undoDisabled, false);
 
@@ -273,7 +273,7 @@ test('undo and redo, by button and keyboard, restore the area and its pixels', a
   await page.keyboard.press('Control+z');
   await settle(page);
   s = await state(page);
-  assert.deepEqual(s.settings.area, { base: 'empty', strokes: [] });
+  assert.deepEqual(s.settings.area, { base: 'empty', hairline: null, shapes: [], strokes: [] });
   assert.equal((await diffStats(page)).changed, 0);
 
   await page.keyboard.press('Control+Shift+z');
@@ -289,7 +289,7 @@ test('undo and redo, by button and keyboard, restore the area and its pixels', a
   // Reset area goes back to the detected scalp, as one more undo step.
   await button('Reset area').click();
   await settle(page);
-  assert.deepEqual((await state(page)).settings.area, { base: 'auto', strokes: [] });
+  assert.deepEqual((await state(page)).settings.area, { base: 'auto', hairline: null, shapes: [], strokes: [] });
   assert.equal(await canvasHash(page, 'after'), auto);
   await button('Undo').click();
   await settle(page);

@@ -51,7 +51,7 @@ for (const file of photos) {
     assert.equal(ready.width, s0.width);
     assert.ok(Math.max(ready.width, ready.height) <= 2048);
     assert.ok(s0.pxPerMm > 0);
-    assert.deepEqual(s0.settings.area, { base: 'auto', strokes: [] }, 'a new photo starts from the detected scalp');
+    assert.deepEqual(s0.settings.area, { base: 'auto', hairline: null, shapes: [], strokes: [] }, 'a new photo starts from the detected scalp');
 
     await button('Clear area').click();
     await button('Paint').click();

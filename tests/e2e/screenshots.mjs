@@ -2,7 +2,9 @@
 // with a few shared photos after painting and moving a slider.
 //   node tests/e2e/screenshots.mjs [out-dir]   (default: test-results/screenshots)
 // `readme.png` (the desktop demo in the compare view, the element with a 10 px margin) is the
-// README's docs/screenshot.png; `demo-desktop-scale.png` shows Physical scale open, Set scale on.
+// README's docs/screenshot.png; `demo-desktop-scale.png` shows Physical scale open, Set scale on;
+// `demo-<desktop|phone>-<hairline|scars|patches>.png` show the treatments with their tools, and
+// `<photo>-<desktop|phone>-hairline.png` the hairline placed on a photo (the after side only).
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { setup, photoPaths, REPO, events, waitForEvents, settle, ui, mouseStroke } from './helpers.js';
@@ -40,6 +42,47 @@ try {
       await page.locator('smp-preview [part=eye-marker]').waitFor({ state: 'hidden' });
     }
 
+    // The treatments with their on-photo tools: the hairline's handles, scars, patches.
+    const host = page.locator('smp-preview');
+    const treatment = async (label) => {
+      await host.getByRole('radio', { name: label, exact: true }).click();
+      await settle(page);
+      await page.evaluate(() => scrollTo(0, 0));
+    };
+    const shoot = async (what) => {
+      await settle(page);
+      const file = path.join(out, `demo-${name}-${what}.png`);
+      await host.screenshot({ path: file });
+      shots.push(file);
+    };
+    await treatment('Hairline');
+    await shoot('hairline');
+    await treatment('Scars');
+    await mouseStroke(page, [[0.33, 0.36], [0.45, 0.31], [0.55, 0.3], [0.67, 0.34]], 8);
+    await ui(page).button('FUE dot').click();
+    await page.waitForTimeout(400); // a finger lifts before it taps again
+    for (const [x, y] of [[0.4, 0.5], [0.46, 0.47], [0.55, 0.52], [0.6, 0.46]]) {
+      const box = await ui(page).stage.boundingBox();
+      const at = [box.x + x * box.width, box.y + y * box.height];
+      if (name === 'phone') await page.touchscreen.tap(...at);
+      else await page.mouse.click(...at);
+    }
+    await shoot('scars');
+    await ui(page).button('Clear area').click();
+    await treatment('Alopecia patches');
+    {
+      const box = await ui(page).stage.boundingBox();
+      await page.mouse.click(box.x + 0.4 * box.width, box.y + 0.3 * box.height);
+      await page.mouse.move(box.x + 0.6 * box.width, box.y + 0.45 * box.height);
+      await page.mouse.down();
+      await page.mouse.move(box.x + 0.6 * box.width + 25, box.y + 0.45 * box.height, { steps: 4 });
+      await page.mouse.up();
+    }
+    await shoot('patches');
+    await ui(page).button('Clear area').click();
+    await treatment('Full head');
+    await ui(page).button('Compare').click();
+
     const wanted = ['front_bald_dark_e.jpg', 'top_L6_olive_19.jpg', 'front_norwood6_light_a.jpg'];
     const photos = (photoPaths() ?? []).filter((p) => wanted.includes(path.basename(p)));
     for (const photo of photos) {
@@ -65,6 +108,17 @@ try {
       const compare = path.join(out, `${path.basename(photo, '.jpg')}-${name}-compare.png`);
       await page.locator('smp-preview').screenshot({ path: compare });
       shots.push(compare);
+      // The hairline placed by the core on a real face, with its handles.
+      await treatment('Hairline');
+      await ui(page).handle.focus();
+      await page.keyboard.press('Home'); // all after
+      await page.evaluate(() => scrollTo(0, 0));
+      const hairline = path.join(out, `${path.basename(photo, '.jpg')}-${name}-hairline.png`);
+      await settle(page);
+      await page.locator('smp-preview').screenshot({ path: hairline });
+      shots.push(hairline);
+      await treatment('Full head');
+      await ui(page).button('Compare').click();
     }
     if (problems.length) console.error(problems.join('\n'));
   }

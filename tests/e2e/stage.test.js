@@ -41,6 +41,18 @@ function controls(page) {
 async function openScale(c) {
   if (!(await c.scaleSection.evaluate((d) => d.open))) await c.scaleSummary.click();
   await c.setScale.waitFor({ state: 'visible' });
+  // Opening the section scrolls the panel smoothly to it: wait until it rests, as a visitor
+  // would, so that clicks land where they are aimed.
+  await c.scaleSection.evaluate(async (details) => {
+    const panel = details.parentElement;
+    const frame = () => new Promise((r) => requestAnimationFrame(r));
+    let last = -1;
+    for (let still = 0; still < 3; ) {
+      await frame();
+      still = panel.scrollTop === last ? still + 1 : 0;
+      last = panel.scrollTop;
+    }
+  });
 }
 
 /** The summary line of "Physical scale", whitespace collapsed. */
