@@ -122,7 +122,12 @@ impl Preview {
     }
 
     /// A photo whose analysis is already known (tests, the demo head).
-    pub fn with_analysis(photo: RgbaImage, analysis: Analysis) -> Self {
+    /// Without a measured skin colour, the mean colour of the scalp area (or of the photo)
+    /// stands in for it.
+    pub fn with_analysis(photo: RgbaImage, mut analysis: Analysis) -> Self {
+        if analysis.skin_colour.is_none() {
+            analysis.skin_colour = Some(mean_colour(&photo, &analysis.scalp));
+        }
         Self { photo, analysis, area_cache: AreaCache::default(), strands: None }
     }
 
@@ -176,6 +181,7 @@ impl Preview {
             pigment,
             hair,
             edge_wander: edge_wander(settings),
+            skin_colour: self.analysis.skin_colour.unwrap_or([0.5; 3]),
         };
         let weights = area_weights(&mut self.area_cache, &self.analysis, &self.photo, settings);
         let field = DotField::new(settings.seed, context.scale, settings.grouping).with_edge_wander(context.edge_wander);
@@ -290,6 +296,24 @@ pub struct HairlineGuess {
 pub struct CrownGuess {
     pub center: [f32; 2],
     pub radii: [f32; 2],
+}
+
+/// Mean linear colour of the pixels `mask` holds (all of them when it holds none).
+fn mean_colour(photo: &RgbaImage, mask: &Mask) -> [f32; 3] {
+    let mut sum = [0.0f64; 3];
+    let mut n = 0usize;
+    for pass in [true, false] {
+        for (i, px) in photo.pixels.chunks_exact(4).enumerate().step_by(3) {
+            if !pass || mask.values.get(i).is_some_and(|&v| v >= 0.5) {
+                (0..3).for_each(|c| sum[c] += crate::color::decode(px[c]) as f64);
+                n += 1;
+            }
+        }
+        if n > 0 {
+            break;
+        }
+    }
+    sum.map(|v| (v / n.max(1) as f64) as f32)
 }
 
 /// How irregular the area's edge is: set by the hairline's style, natural by default.

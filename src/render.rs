@@ -44,6 +44,9 @@ pub struct Context<'a> {
     pub hair: Option<&'a Mask>,
     /// How irregular the area's edge is (from the hairline style).
     pub edge_wander: f32,
+    /// The scalp's own colour (linear RGB), to tell its diffuse light from shine. It comes
+    /// from the photo, never from the area, so editing the area never recolours the rest.
+    pub skin_colour: [f32; 3],
 }
 
 /// Writes the after-image into `out` (width × height RGBA): the photo, with impressions where
@@ -71,7 +74,7 @@ pub fn render(photo: &RgbaImage, area: &AreaWeights, field: &DotField, settings:
             ink.deposit(&imp, &dots)
         }
     });
-    ink.apply(photo, &area.weights, context.hair, &pigment, stage.redness, out);
+    ink.apply(photo, &area.weights, context.hair, DiffuseSkin::of(context.skin_colour), &pigment, stage.redness, out);
 }
 
 /// Per-render constants of every impression.
@@ -164,10 +167,10 @@ impl InkLayer {
         }
     }
 
-    fn apply(&self, photo: &RgbaImage, weights: &Mask, hair: Option<&Mask>, pigment: &Pigment, redness: f32, out: &mut [u8]) {
+    #[allow(clippy::too_many_arguments)]
+    fn apply(&self, photo: &RgbaImage, weights: &Mask, hair: Option<&Mask>, skin: DiffuseSkin, pigment: &Pigment, redness: f32, out: &mut [u8]) {
         let stride = photo.width as usize;
         let rect_w = self.rect.width() as usize;
-        let skin = DiffuseSkin::measure(photo, weights, self.rect);
         let codec = color::tables();
         let (x0, x1) = (self.rect.x0 as usize, self.rect.x1 as usize);
         for y in self.rect.y0..self.rect.y1 {
@@ -211,19 +214,8 @@ struct DiffuseSkin {
 }
 
 impl DiffuseSkin {
-    fn measure(photo: &RgbaImage, weights: &Mask, rect: PixelRect) -> Self {
-        let (mut red, mut blue) = (0.0f64, 0.0f64);
-        let stride = photo.width as usize;
-        for y in (rect.y0..rect.y1).step_by(3) {
-            for x in (rect.x0..rect.x1).step_by(3) {
-                let pixel = y as usize * stride + x as usize;
-                if weights.values[pixel] >= 0.5 {
-                    red += color::decode(photo.pixels[pixel * 4]) as f64;
-                    blue += color::decode(photo.pixels[pixel * 4 + 2]) as f64;
-                }
-            }
-        }
-        let blue_per_red = if red > 0.0 { (blue / red) as f32 } else { 1.0 };
+    fn of(skin: [f32; 3]) -> Self {
+        let blue_per_red = if skin[0] > 0.0 { skin[2] / skin[0] } else { 1.0 };
         Self { blue_per_red, per_shine: 1.0 / (1.0 - blue_per_red).max(0.1) }
     }
 

@@ -234,3 +234,18 @@ fn a_hairline_band_stays_on_the_head() {
     assert!(!changes.is_empty());
     assert!(changes.iter().all(|&(x, y)| on_head(x, y)), "ink off the head");
 }
+
+#[test]
+fn adding_a_shape_leaves_every_pixel_away_from_it_as_it_was() {
+    let (photo, _) = hairy_skin();
+    let mut preview = Preview::with_analysis(photo, Analysis::new(Mask::from_fn(W, H, |_, _| 1.0), Scale::new(PX_PER_MM)));
+    let mut settings = Settings { treatment: Treatment::Alopecia, softness: 2.0, ..Settings::default() };
+    settings.area.base = AreaBase::Empty;
+    settings.area.shapes.push(Shape::Patch { center: [0.25, 0.5], radii: [12.0, 12.0], angle: 0.0 });
+    let one = preview.render(&settings).unwrap();
+    settings.area.shapes.push(Shape::Patch { center: [0.75, 0.5], radii: [12.0, 12.0], angle: 0.0 });
+    let two = preview.render(&settings).unwrap();
+    let differing = changed(&one, &two);
+    assert!(!differing.is_empty());
+    assert!(differing.iter().all(|&(x, _)| x > 0.5 * W as f32), "the first patch changed when a second was added");
+}
