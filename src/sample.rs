@@ -18,6 +18,13 @@
 //! Every random choice comes from a hash of integer coordinates and the maths avoids platform
 //! `libm` functions, so the picture depends on its size alone.
 //!
+//! `sample_head_with` draws the same head for tests of the scalp guess in other ways
+//! (`SampleOptions`): from the front (a portrait, with eyes, nose, mouth, neck and shoulders),
+//! from above, in left and right profile and from behind, with any skin and hair albedo, with a
+//! lower Norwood 6–7 fringe of short hair (in locks about a pixel wide, so it looks as busy as
+//! hair does in photos) or none. Each pixel's `Part` (backdrop, clothing, forehead, face, ear,
+//! fringe, bald scalp) is known exactly; the default options draw the demo head, unchanged.
+//!
 //! Head frame: x to the viewer's right, y up, z forward (out of the face); origin at the centre
 //! of the cranium, slightly above the ears.
 
@@ -28,18 +35,135 @@ use crate::scale::Scale;
 
 pub struct SampleHead {
     pub image: RgbaImage,
-    /// The exact scalp and scale the generator drew.
+    /// The exact scalp and scale the generator drew: `scalp` is the whole treatment area (the
+    /// surface above the hairline, fringe included), anti-aliased.
     pub analysis: Analysis,
+    /// What each pixel centre shows, row by row: the ground truth a scalp detector is measured
+    /// against.
+    pub parts: Vec<Part>,
 }
+
+impl SampleHead {
+    /// The visible bald scalp, exactly: 1 where a pixel centre shows scalp above the hairline
+    /// that the fringe leaves bare, 0 elsewhere. What an automatic guess should propose.
+    pub fn bald_scalp(&self) -> Mask {
+        let values = self.parts.iter().map(|&p| if p == Part::Scalp { 1.0 } else { 0.0 }).collect();
+        Mask { width: self.image.width, height: self.image.height, values }
+    }
+
+    pub fn part(&self, x: u32, y: u32) -> Part {
+        self.parts[(y * self.image.width + x) as usize]
+    }
+}
+
+/// What a pixel of a generated head shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Part {
+    /// The studio backdrop.
+    Background,
+    /// Shirt and shoulders.
+    Clothing,
+    /// Skin between the hairline and the brows, in front of the ears: the forehead and the
+    /// temples, where a bald head shows no hairline and one is placed by rule.
+    Forehead,
+    /// The rest of the skin below the hairline: brows, eyes, nose, mouth, jaw and neck.
+    Face,
+    Ear,
+    /// Scalp under the fringe (at least `HAIR_PART_DENSITY` of its full density).
+    Hair,
+    /// Bald scalp above the hairline.
+    Scalp,
+}
+
+/// Which way the camera looks at the head (orthographic in every case).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SampleView {
+    /// The page's demo: from the front and 42° above, framed from the crown to just below the
+    /// brows.
+    Demo,
+    /// A portrait: face on, from a little above eye level; head, neck and shoulders.
+    Front,
+    /// From above (88° down), looking at the vertex: the crown in the middle of the picture,
+    /// the back of the head at the top and the forehead at the bottom edge, shoulders around.
+    Top,
+    /// Profiles: the head's left side (the face towards the picture's left), and its right side.
+    Left,
+    Right,
+    /// From behind and a little above.
+    Back,
+}
+
+impl SampleView {
+    pub const ALL: [SampleView; 6] =
+        [SampleView::Demo, SampleView::Front, SampleView::Top, SampleView::Left, SampleView::Right, SampleView::Back];
+}
+
+/// How a generated head looks. The default is the page's demo head.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SampleOptions {
+    pub view: SampleView,
+    /// Skin albedo, linear RGB (see `SKIN_TONES`).
+    pub skin: [f32; 3],
+    /// Hair albedo, linear RGB (see `HAIR_COLOURS`): the fringe and the brows.
+    pub hair: [f32; 3],
+    /// A Norwood 6 horseshoe fringe of buzzed hair at the sides and back; without it the head is
+    /// bald or shaved all over.
+    pub fringe: bool,
+    /// Length of the fringe's hairs (mm): buzzed on the demo, a short cut is about 10.
+    pub hair_length_mm: f32,
+    /// Shirt colour, linear RGB (views other than the demo show the shoulders).
+    pub clothing: [f32; 3],
+}
+
+impl Default for SampleOptions {
+    fn default() -> Self {
+        Self {
+            view: SampleView::Demo,
+            skin: SKIN,
+            hair: HAIR_ALBEDO,
+            fringe: true,
+            hair_length_mm: HAIR_LENGTH_MM,
+            clothing: [0.018, 0.022, 0.04],
+        }
+    }
+}
+
+/// Skin albedos in linear RGB, roughly Fitzpatrick types I to VI (the demo's is between II
+/// and III).
+pub const SKIN_TONES: [(&str, [f32; 3]); 6] = [
+    ("I", [0.62, 0.45, 0.37]),
+    ("II", [0.52, 0.35, 0.26]),
+    ("III", [0.42, 0.27, 0.18]),
+    ("IV", [0.30, 0.18, 0.11]),
+    ("V", [0.17, 0.095, 0.06]),
+    ("VI", [0.085, 0.05, 0.035]),
+];
+
+/// Hair albedos in linear RGB.
+pub const HAIR_COLOURS: [(&str, [f32; 3]); 4] = [
+    ("black", [0.012, 0.010, 0.009]),
+    ("brown", HAIR_ALBEDO),
+    ("blond", [0.30, 0.20, 0.10]),
+    ("grey", [0.30, 0.30, 0.30]),
+];
+
+/// Hair density (of the full fringe's) from which the scalp counts as `Part::Hair`.
+pub const HAIR_PART_DENSITY: f32 = 0.4;
 
 /// Draws the demo head at `width` × `height`; the same size always gives the same bytes.
 pub fn sample_head(width: u32, height: u32) -> SampleHead {
+    sample_head_with(&SampleOptions::default(), width, height)
+}
+
+/// Draws a head as `options` ask at `width` × `height`; the same options and size always give
+/// the same bytes.
+pub fn sample_head_with(options: &SampleOptions, width: u32, height: u32) -> SampleHead {
     if width == 0 || height == 0 {
         let image = RgbaImage { width, height, pixels: Vec::new() };
         let analysis = Analysis::new(Mask::empty(width, height), Scale::new(1.0));
-        return SampleHead { image, analysis };
+        return SampleHead { image, analysis, parts: Vec::new() };
     }
-    Scene::new(width, height).render()
+    Scene::new(width, height, options).render()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -61,6 +185,9 @@ const NAPE_Y: f32 = -110.0;
 /// Upper edge of the remaining fringe above the ears and at the back (Norwood 6).
 const FRINGE_SIDE_TOP: f32 = 45.0;
 const FRINGE_BACK_TOP: f32 = 62.0;
+/// The same on the photographed heads: a lower, Norwood 6–7 horseshoe.
+const PHOTO_FRINGE_SIDE_TOP: f32 = 22.0;
+const PHOTO_FRINGE_BACK_TOP: f32 = 30.0;
 /// Camera pitch: looks down on the head by this many degrees.
 const PITCH_DEG: f32 = 42.0;
 
@@ -360,14 +487,19 @@ fn pow25(v: f32) -> (f32, f32) {
 
 impl Head {
     fn new() -> Self {
+        Self::shaped(HEAD_BELOW)
+    }
+
+    /// The head reaching `below` mm under its centre.
+    fn shaped(below: f32) -> Self {
         let mut head = Head {
             ax: 1.0,
-            ay: [HEAD_TOP, HEAD_BELOW],
+            ay: [HEAD_TOP, below],
             az: [HEAD_FRONT, HEAD_BACK],
             taper: 0.12,
             temple: 0.2,
             inv_az: [1.0 / HEAD_FRONT, 1.0 / HEAD_BACK],
-            inv_ay2: [1.0 / (HEAD_TOP * HEAD_TOP), 1.0 / (HEAD_BELOW * HEAD_BELOW)],
+            inv_ay2: [1.0 / (HEAD_TOP * HEAD_TOP), 1.0 / (below * below)],
         };
         // Keep the breadth exact: find the widest point at ear-top height and scale to it.
         let widest = (0..=400)
@@ -871,19 +1003,100 @@ const BG: u8 = 0;
 const HEAD: u8 = 1;
 /// Ears are classes EAR and EAR + 1.
 const EAR: u8 = 2;
+/// The nose, the neck (skin) and the shoulders (clothing): `Solid`s, on views other than the demo.
+const NOSE: u8 = 4;
+const NECK: u8 = 5;
+const BODY: u8 = 6;
 
 /// Pixels between exact evaluations of the backdrop along a row.
 const BACKDROP_STEP: usize = 8;
 
 /// The buffers of one rendering.
 struct Frame {
-    /// What each pixel centre sees: BG, HEAD, EAR or EAR + 1.
+    /// What each pixel centre sees: BG, HEAD, EAR, EAR + 1, NOSE, NECK or BODY.
     class: Vec<u8>,
     /// Distance along the pixel's ray to what it sees (infinite on the backdrop).
     depth: Vec<f32>,
     mask: Vec<f32>,
     pixels: Vec<u8>,
+    parts: Vec<Part>,
 }
+
+/// Colours and coverings of one head.
+struct Look {
+    skin: [f32; 3],
+    hair: [f32; 3],
+    /// Albedo factor of skin fully under the fringe or the brows (roots and stubble).
+    root_tint: [f32; 3],
+    fringe: bool,
+    hair_length: f32,
+    /// Eyes, nose, mouth, neck and shoulders (everything below the demo's frame).
+    face: bool,
+    clothing: [f32; 3],
+}
+
+impl Look {
+    fn of(options: &SampleOptions) -> Self {
+        // Dark roots grey the skin; light ones (blond, grey) barely change it.
+        let root_tint = if options.hair == HAIR_ALBEDO {
+            [0.58, 0.55, 0.58]
+        } else {
+            std::array::from_fn(|c| lerp(1.0, (options.hair[c] / options.skin[c].max(1e-3)).clamp(0.2, 1.0), 0.5))
+        };
+        Look {
+            skin: options.skin,
+            hair: options.hair,
+            root_tint,
+            fringe: options.fringe,
+            hair_length: options.hair_length_mm.clamp(0.5, 40.0),
+            face: options.view != SampleView::Demo,
+            clothing: options.clothing,
+        }
+    }
+}
+
+/// A plain ellipsoid of the figure: the nose, the neck, the shoulders.
+struct Solid {
+    class: u8,
+    centre: V3,
+    axis: [V3; 3],
+    radius: [f32; 3],
+}
+
+impl Solid {
+    fn new(class: u8, centre: V3, axis: [V3; 3], radius: [f32; 3]) -> Self {
+        Solid { class, centre, axis, radius }
+    }
+
+    /// Distance along the ray to where it enters the ellipsoid.
+    fn intersect(&self, o: V3, d: V3) -> Option<f32> {
+        let q = o - self.centre;
+        let local = |v: V3| v3(v.dot(self.axis[0]) / self.radius[0], v.dot(self.axis[1]) / self.radius[1], v.dot(self.axis[2]) / self.radius[2]);
+        let (oo, dd) = (local(q), local(d));
+        let a = dd.dot(dd);
+        let b = oo.dot(dd);
+        let c = oo.dot(oo) - 1.0;
+        let disc = b * b - a * c;
+        (disc >= 0.0).then(|| (-b - disc.sqrt()) / a)
+    }
+
+    fn normal(&self, p: V3) -> V3 {
+        let q = p - self.centre;
+        (0..3).fold(v3(0.0, 0.0, 0.0), |n, k| n + self.axis[k] * (q.dot(self.axis[k]) / (self.radius[k] * self.radius[k]))).norm()
+    }
+
+    /// Screen box (px) outside which the ellipsoid cannot be hit.
+    fn screen_box(&self, camera: &Camera) -> [f32; 4] {
+        let (x, y) = camera.project(self.centre);
+        let extent = |dir: V3| (0..3).map(|k| (self.radius[k] * self.axis[k].dot(dir)).powi(2)).sum::<f32>().sqrt() * camera.px_per_mm + 1.0;
+        let (rx, ry) = (extent(camera.right), extent(camera.up));
+        [x - rx, y - ry, x + rx, y + ry]
+    }
+}
+
+/// Lowest point of the chin on the photographed heads (the demo's head reaches further down,
+/// out of its frame).
+const PHOTO_HEAD_BELOW: f32 = 172.0;
 
 struct Scene {
     width: u32,
@@ -893,14 +1106,24 @@ struct Scene {
     ears: [Ear; 2],
     /// Screen boxes (px) outside which an ear cannot be hit.
     ear_boxes: [[f32; 4]; 2],
+    /// Nose, neck and shoulders, with their screen boxes (none on the demo).
+    solids: Vec<(Solid, [f32; 4])>,
     lights: [Light; 3],
     hairline_mid: f32,
     srgb: Srgb,
     detail: DetailTile,
+    look: Look,
+    /// The demo's camera: mirror symmetric about the middle column, the head one run per row.
+    demo: bool,
+    /// Upper edge of the fringe above the ears and at the back (mm).
+    fringe_tops: (f32, f32),
 }
 
 impl Scene {
-    fn new(width: u32, height: u32) -> Self {
+    fn new(width: u32, height: u32, options: &SampleOptions) -> Self {
+        if options.view != SampleView::Demo {
+            return Self::photo(width, height, options);
+        }
         let head = Head::new();
         let ears = [Ear::new(-1.0, &head), Ear::new(1.0, &head)];
         let (pitch_sin, pitch_cos) = sin_cos(PITCH_DEG.to_radians());
@@ -940,7 +1163,133 @@ impl Scene {
         ];
         let hairline_mid = head.midline_height(GLABELLA_Y, HAIRLINE_ARC_MM);
         let detail = DetailTile::new(px_per_mm);
-        Scene { width, height, camera, head, ears, ear_boxes, lights, hairline_mid, srgb: Srgb::new(), detail }
+        Scene {
+            width,
+            height,
+            camera,
+            head,
+            ears,
+            ear_boxes,
+            solids: Vec::new(),
+            lights,
+            hairline_mid,
+            srgb: Srgb::new(),
+            detail,
+            look: Look::of(options),
+            demo: true,
+            fringe_tops: (FRINGE_SIDE_TOP, FRINGE_BACK_TOP),
+        }
+    }
+
+    /// A photograph of the whole head from one side, with its neck and shoulders.
+    fn photo(width: u32, height: u32, options: &SampleOptions) -> Self {
+        let head = Head::shaped(PHOTO_HEAD_BELOW);
+        let ears = [Ear::new(-1.0, &head), Ear::new(1.0, &head)];
+        // Camera yaw (its place around the head, from the face towards the head's left) and
+        // pitch (down).
+        let (yaw, pitch) = match options.view {
+            SampleView::Front | SampleView::Demo => (0.0f32, 8.0f32),
+            SampleView::Top => (0.0, 88.0),
+            SampleView::Left => (90.0, 10.0),
+            SampleView::Right => (-90.0, 10.0),
+            SampleView::Back => (180.0, 15.0),
+        };
+        let (ys, yc) = sin_cos(yaw.to_radians());
+        let (ps, pc) = sin_cos(pitch.to_radians());
+        let forward = v3(-ys * pc, -ps, -yc * pc);
+        let right = v3(yc, 0.0, -ys);
+        let up = right.cross(forward);
+        let turn = |v: V3| v3(v.x * yc + v.z * ys, v.y, -v.x * ys + v.z * yc);
+
+        let glabella = head.front_at(0.0, GLABELLA_Y).unwrap_or(v3(0.0, GLABELLA_Y, HEAD_FRONT));
+        let nose_top = head.front_at(0.0, GLABELLA_Y - 10.0).unwrap_or(glabella);
+        let (ts, tc) = sin_cos(22f32.to_radians());
+        let nose_axis = [v3(0.0, tc, -ts), v3(1.0, 0.0, 0.0), v3(0.0, ts, tc)];
+        let solids = vec![
+            Solid::new(NOSE, v3(0.0, GLABELLA_Y - 38.0, nose_top.z - 2.0), nose_axis, [31.0, 14.0, 16.0]),
+            Solid::new(NECK, v3(0.0, -215.0, -22.0), [v3(1.0, 0.0, 0.0), v3(0.0, 1.0, 0.0), v3(0.0, 0.0, 1.0)], [52.0, 140.0, 55.0]),
+            Solid::new(BODY, v3(0.0, -335.0, -15.0), [v3(1.0, 0.0, 0.0), v3(0.0, 1.0, 0.0), v3(0.0, 0.0, 1.0)], [205.0, 125.0, 112.0]),
+        ];
+
+        // The head's outline on the picture plane (mm): its surface, its ears and nose.
+        let (mut x0, mut x1, mut v0, mut v1) = (f32::MAX, f32::MIN, f32::MAX, f32::MIN);
+        let mut include = |p: V3, r: f32| {
+            let (x, v) = (p.dot(right), p.dot(up));
+            x0 = x0.min(x - r);
+            x1 = x1.max(x + r);
+            v0 = v0.min(v - r);
+            v1 = v1.max(v + r);
+        };
+        for i in 0..=48 {
+            let (ss, sc) = sin_cos(std::f32::consts::PI * i as f32 / 48.0);
+            for j in 0..96 {
+                let (as_, ac) = sin_cos(std::f32::consts::TAU * j as f32 / 96.0);
+                let dir = v3(ss * ac, sc, ss * as_);
+                let (mut lo, mut hi) = (0.0f32, 260.0f32);
+                for _ in 0..24 {
+                    let mid = 0.5 * (lo + hi);
+                    if head.field(dir * mid).0 > 0.0 {
+                        hi = mid;
+                    } else {
+                        lo = mid;
+                    }
+                }
+                include(dir * lo, 0.0);
+            }
+        }
+        for e in &ears {
+            include(e.centre, e.radius[0].max(e.radius[1]) * 0.8);
+        }
+        let (mut x0, x1, v0, v1) = (x0, x1, v0, v1);
+        if options.view == SampleView::Top {
+            x0 = x0.min(-x1);
+        }
+        let (w, h) = (width as f32, height as f32);
+        let (px_per_mm, cx, cy) = match options.view {
+            SampleView::Top => {
+                let s = 0.86 * (w / (x1 - x0)).min(h / (v1 - v0));
+                (s, 0.5 * w - 0.5 * (x0 + x1) * s, 0.5 * h + 0.5 * (v0 + v1) * s)
+            }
+            _ => {
+                // Crown near the top, the head about 60 % of the picture's width or height.
+                let s = (0.6 * w / (x1 - x0)).min(0.62 * h / (v1 - v0));
+                (s, 0.5 * w - 0.5 * (x0 + x1) * s, 0.07 * h + v1 * s)
+            }
+        };
+        let camera = Camera { px_per_mm, mm_per_px: 1.0 / px_per_mm, cx, cy, right, up, forward };
+        let ear_boxes = [0, 1].map(|i| {
+            let e = &ears[i];
+            Solid::new(EAR, e.centre, e.axis, e.radius).screen_box(&camera)
+        });
+        let solids: Vec<(Solid, [f32; 4])> = solids.into_iter().map(|s| {
+            let b = s.screen_box(&camera);
+            (s, b)
+        }).collect();
+        let view = camera.view();
+        // The studio lights stand where they do for the demo, relative to the camera.
+        let lights = [
+            Light::new(turn(v3(-0.55, 0.75, 0.36)), [1.15, 1.09, 1.0], 0.15, 1.0, view),
+            Light::new(turn(v3(0.55, 0.25, 0.8)), [0.13, 0.145, 0.17], 0.45, 0.12, view),
+            Light::new(turn(v3(0.75, 0.35, -0.55)), [0.26, 0.27, 0.3], 0.0, 0.6, view),
+        ];
+        let hairline_mid = head.midline_height(GLABELLA_Y, HAIRLINE_ARC_MM);
+        let detail = DetailTile::new(px_per_mm);
+        Scene {
+            width,
+            height,
+            camera,
+            head,
+            ears,
+            ear_boxes,
+            solids,
+            lights,
+            hairline_mid,
+            srgb: Srgb::new(),
+            detail,
+            look: Look::of(options),
+            demo: false,
+            fringe_tops: (PHOTO_FRINGE_SIDE_TOP, PHOTO_FRINGE_BACK_TOP),
+        }
     }
 
     /// What the ray through pixel position (px, py) sees first: class and depth. `hint` is a
@@ -952,10 +1301,10 @@ impl Scene {
         if let Some((t, _)) = self.head.intersect(o, d, hint) {
             hit = (HEAD, t);
         }
-        self.trace_ears(px, py, o, hit)
+        self.trace_others(px, py, o, hit)
     }
 
-    fn trace_ears(&self, px: f32, py: f32, o: V3, mut hit: (u8, f32)) -> (u8, f32) {
+    fn trace_others(&self, px: f32, py: f32, o: V3, mut hit: (u8, f32)) -> (u8, f32) {
         for (i, ear) in self.ears.iter().enumerate() {
             let b = self.ear_boxes[i];
             if px < b[0] || px > b[2] || py < b[1] || py > b[3] {
@@ -967,7 +1316,27 @@ impl Scene {
                 hit = (EAR + i as u8, t);
             }
         }
+        for (solid, b) in &self.solids {
+            if px < b[0] || px > b[2] || py < b[1] || py > b[3] {
+                continue;
+            }
+            if let Some(t) = solid.intersect(o, self.camera.forward)
+                && t < hit.1
+            {
+                hit = (solid.class, t);
+            }
+        }
         hit
+    }
+
+    fn solid(&self, class: u8) -> &Solid {
+        &self.solids.iter().find(|(s, _)| s.class == class).expect("a solid of this class").0
+    }
+
+    /// Fraction of full fringe density at `p` on this head (none without a fringe).
+    #[inline]
+    fn hair_at(&self, p: V3, g: f32, fringe_top: f32) -> f32 {
+        if self.look.fringe { Self::hair_density(p, g, fringe_top) } else { 0.0 }
     }
 
     #[inline]
@@ -996,8 +1365,9 @@ impl Scene {
     fn broad_at(&self, p: V3) -> Broad {
         let (u, v) = surface_uv(p);
         let a = Self::azimuth(p);
-        let fringe_top = lerp(-90.0, FRINGE_SIDE_TOP, smoothstep(54.0, 84.0, a))
-            + (FRINGE_BACK_TOP - FRINGE_SIDE_TOP) * smoothstep(100.0, 165.0, a)
+        let (side_top, back_top) = self.fringe_tops;
+        let fringe_top = lerp(-90.0, side_top, smoothstep(54.0, 84.0, a))
+            + (back_top - side_top) * smoothstep(100.0, 165.0, a)
             + 16.0 * fbm2(u / 30.0, v / 30.0, 3, 11);
         // Gentle bumps of the skull, about ±0.4 mm over a few centimetres: their slope.
         let (mut bu, mut bv) = (0.0, 0.0);
@@ -1089,11 +1459,11 @@ impl Scene {
         // The tilt is a few hundredths: no need to renormalise.
         let n = n - across * bu + along * bv;
         let g = p.y - broad.hairline();
-        let hair = Self::hair_density(p, g, broad.fringe_top());
+        let hair = self.hair_at(p, g, broad.fringe_top());
 
         // Albedo: blotches and mottling (broad), fine grain and pores; redder forehead.
         let [grain, pore] = self.detail.at(sx, sy);
-        let mut albedo = scale3(SKIN, 1.0 + broad.tone() + grain);
+        let mut albedo = scale3(self.look.skin, 1.0 + broad.tone() + grain);
         let forehead = smoothstep(6.0, -16.0, g) * broad.forehead();
         let redness = (broad.redness() + 0.4 * forehead).clamp(0.0, 1.0);
         albedo = mul3(albedo, lerp3([1.0, 1.0, 1.0], [1.06, 0.88, 0.86], redness));
@@ -1119,7 +1489,12 @@ impl Scene {
         // Hair roots and stubble grey the scalp under the fringe and the brows.
         let brow = Self::brow_density(p);
         let cover = (hair * 0.9 + brow * 0.55).min(1.0);
-        albedo = mul3(albedo, lerp3([1.0, 1.0, 1.0], [0.58, 0.55, 0.58], cover));
+        albedo = mul3(albedo, lerp3([1.0, 1.0, 1.0], self.look.root_tint, cover));
+        // Eyes and lips, on the whole face.
+        let (mut paint_shine, mut paint_ao) = (1.0, 1.0);
+        if self.look.face && p.z > 20.0 && p.y < GLABELLA_Y {
+            (albedo, paint_shine, paint_ao) = face_paint(p, albedo);
+        }
 
         // Occlusion: around the ears, the lower sides of the head, under the brow ridge.
         let mut ao = 1.0 - 0.22 * smoothstep(-25.0, -80.0, p.y) * broad.sides();
@@ -1130,12 +1505,18 @@ impl Scene {
                 ao *= 1.0 - 0.35 * smoothstep(1.3, 0.7, d2.sqrt());
             }
         }
-        ao *= 1.0 - 0.4 * smoothstep(GLABELLA_Y - 5.0, GLABELLA_Y - 14.0, p.y) * broad.face();
+        if self.look.face {
+            // The brow ridge shades the eye sockets.
+            ao *= (1.0 - 0.3 * bell((p.y - (GLABELLA_Y - 14.0)) / 6.0) * broad.face()) * paint_ao;
+        } else {
+            ao *= 1.0 - 0.4 * smoothstep(GLABELLA_Y - 5.0, GLABELLA_Y - 14.0, p.y) * broad.face();
+        }
         ao *= 1.0 - 0.3 * hair;
         let mut c = mul3(albedo, self.irradiance(n, ao));
         // The bald scalp is shiny; the forehead a little less, hair-covered skin matte.
         let oil = 0.7 + 0.6 * broad.oil() - pore;
-        let shine = lerp(1.0, 0.6, smoothstep(-4.0, -20.0, g)) * (1.0 - 0.9 * hair) * (1.0 - 0.8 * brow) * oil;
+        let shine =
+            lerp(1.0, 0.6, smoothstep(-4.0, -20.0, g)) * (1.0 - 0.9 * hair) * (1.0 - 0.8 * brow) * oil * paint_shine;
         let sp = self.specular(n, 0.28 * shine * ao);
         c = add3(c, [sp, sp * 0.97, sp * 0.93]);
         c
@@ -1155,13 +1536,19 @@ impl Scene {
         // Where it meets the head: a dark crease.
         let inside = self.head.field(p).0;
         let ao = (1.0 - cavity * outer) * lerp(0.45, 1.0, smoothstep(0.0, 0.25, inside));
-        let albedo = mul3(scale3(SKIN, 0.74 + 0.1 * fbm2(q.x * 4.0, q.y * 4.0, 2, 31)), [1.03, 0.92, 0.9]);
+        let albedo = mul3(scale3(self.look.skin, 0.74 + 0.1 * fbm2(q.x * 4.0, q.y * 4.0, 2, 31)), [1.03, 0.92, 0.9]);
         let mut c = mul3(albedo, self.irradiance(n, ao));
         // Thin cartilage glows red where light comes through the rim.
         let through = (-n.dot(self.lights[0].dir)).max(0.0) * 0.05 * smoothstep(0.6, 0.95, Ear::outline(u, w));
         c = add3(c, [through, through * 0.25, through * 0.12]);
         let sp = self.specular(n, 0.03 * ao);
         add3(c, [sp, sp, sp])
+    }
+
+    /// A matte shirt with a faint weave and folds.
+    fn shade_cloth(&self, p: V3, n: V3) -> [f32; 3] {
+        let weave = 1.0 + 0.3 * fbm2(p.x / 50.0, (p.y + p.z) / 50.0, 3, 43) + 0.1 * (noise2(p.x / 1.5, p.y / 1.5, 41) - 0.5);
+        mul3(scale3(self.look.clothing, weave), self.irradiance(n, 1.0))
     }
 
     /// The studio backdrop at pixel position (px, py).
@@ -1187,6 +1574,14 @@ impl Scene {
                 self.shade_head(p, self.head.normal(p), px, py, broad)
             }
             BG => self.backdrop(px, py),
+            NOSE | NECK => {
+                let p = self.point(px, py, t);
+                self.shade_head(p, self.solid(class).normal(p), px, py, broad)
+            }
+            BODY => {
+                let p = self.point(px, py, t);
+                self.shade_cloth(p, self.solid(class).normal(p))
+            }
             _ => {
                 let ear = &self.ears[(class - EAR) as usize];
                 self.shade_ear(ear, self.point(px, py, t))
@@ -1201,8 +1596,13 @@ impl Scene {
             depth: vec![f32::INFINITY; w * h],
             mask: vec![0.0; w * h],
             pixels: vec![255; w * h * 4],
+            parts: vec![Part::Background; w * h],
         };
-        self.trace_pass(&mut frame);
+        if self.demo {
+            self.trace_pass(&mut frame);
+        } else {
+            self.trace_every_pixel(&mut frame);
+        }
         let broad = self.broad_grid(&frame);
         self.shade_pass(&mut frame, &broad);
         self.draw_fringe(&mut frame.pixels, &frame.class, &frame.depth, &broad);
@@ -1212,12 +1612,67 @@ impl Scene {
         // What a photo's analysis would have to estimate is known here: the fringe's and the
         // skin's colours under the key light, and a rendering as sharp as its pixels.
         let analysis = Analysis {
-            hair_colour: Some(HAIR_ALBEDO),
-            skin_colour: Some(SKIN),
+            hair_colour: self.look.fringe.then_some(self.look.hair),
+            skin_colour: Some(self.look.skin),
             blur_px: 0.5,
             ..Analysis::new(scalp, Scale::new(self.camera.px_per_mm))
         };
-        SampleHead { image, analysis }
+        SampleHead { image, analysis, parts: frame.parts }
+    }
+
+    /// Pass 1 for any camera: as `trace_pass`, every pixel traced on its own (the head's depth
+    /// along the row as the hint).
+    fn trace_every_pixel(&self, frame: &mut Frame) {
+        let (w, h) = (self.width as usize, self.height as usize);
+        for y in 0..h {
+            let mut hint = f32::INFINITY;
+            for x in 0..w {
+                let (px, py) = (x as f32 + 0.5, y as f32 + 0.5);
+                let o = self.camera.ray_origin(px, py);
+                let mut hit = (BG, f32::INFINITY);
+                let mut normal = v3(0.0, 0.0, 1.0);
+                match self.head.intersect(o, self.camera.forward, hint) {
+                    Some((t, grad)) => {
+                        hit = (HEAD, t);
+                        hint = t;
+                        normal = grad.norm();
+                    }
+                    None => hint = f32::INFINITY,
+                }
+                let (c, t) = self.trace_others(px, py, o, hit);
+                let i = y * w + x;
+                frame.class[i] = c;
+                frame.depth[i] = t;
+                if c == HEAD {
+                    frame.pixels[i * 4..i * 4 + 4].copy_from_slice(&pack_normal(normal));
+                    frame.mask[i] = self.scalp_value(self.point(px, py, t));
+                }
+            }
+        }
+    }
+
+    /// What the pixel centre shows, for the ground truth: `class` seen at depth `t`, `g` mm
+    /// above the hairline on the head.
+    fn part(&self, class: u8, t: f32, g: f32, px: f32, py: f32, broad: Broad) -> Part {
+        match class {
+            BG => Part::Background,
+            BODY => Part::Clothing,
+            NOSE | NECK => Part::Face,
+            HEAD if g <= 0.0 => {
+                let p = self.point(px, py, t);
+                let above_brows = p.y > GLABELLA_Y - 12.0 && Self::brow_density(p) < 0.05;
+                if above_brows && Self::azimuth(p) < 90.0 { Part::Forehead } else { Part::Face }
+            }
+            HEAD => {
+                let p = self.point(px, py, t);
+                if self.hair_at(p, p.y - broad.hairline(), broad.fringe_top()) >= HAIR_PART_DENSITY {
+                    Part::Hair
+                } else {
+                    Part::Scalp
+                }
+            }
+            _ => Part::Ear,
+        }
     }
 
     /// Pass 1: what each pixel centre sees, its depth, and the scalp's signed value there
@@ -1248,7 +1703,7 @@ impl Scene {
                         None => on_head = false,
                     }
                 }
-                let (c, t) = self.trace_ears(px, py, o, hit);
+                let (c, t) = self.trace_others(px, py, o, hit);
                 let mut packed = if c == HEAD { pack_normal(normal) } else { [0; 4] };
                 let g = if c == HEAD {
                     let p = self.point(px, py, t);
@@ -1298,7 +1753,7 @@ impl Scene {
     /// Pass 2: shade, add grain, encode; pixels where what is seen changes are supersampled.
     fn shade_pass(&self, frame: &mut Frame, broad: &BroadGrid) {
         let (w, h) = (self.width as usize, self.height as usize);
-        let Frame { class, depth, mask, pixels } = frame;
+        let Frame { class, depth, mask, pixels, parts } = frame;
         // The scalp values of the row above and of this row, before they become coverage.
         let mut above = vec![0.0f32; w];
         let mut here = vec![0.0f32; w];
@@ -1324,6 +1779,7 @@ impl Scene {
                     || (y + 1 < h && class[i + w] != c);
                 let (cx, cy) = (x as f32 + 0.5, y as f32 + 0.5);
                 let b = if c == HEAD || edge { BroadGrid::along_row(&broad_row, cx) } else { Broad::default() };
+                parts[i] = self.part(c, depth[i], here[x], cx, cy, b);
                 let colour = if edge {
                     let mut acc = [0.0f32; 3];
                     let mut inside = 0.0;
@@ -1387,6 +1843,9 @@ impl Scene {
         let view = self.camera.view();
         let cell = 3usize;
         let cell_mm2 = (cell * cell) as f32 / (s * s);
+        // Off the demo, hairs lie in locks about a pixel wide (as many hairs' worth of ink in
+        // fewer, wider strokes): hair then looks as busy as it does in photos.
+        let lock = if self.demo { 1.0 } else { (1.2 / (HAIR_WIDTH_MM * s)).max(1.0) };
         for cy in (0..h).step_by(cell) {
             for cx in (0..w).step_by(cell) {
                 let (x, y) = ((cx + cell / 2).min(w - 1), (cy + cell / 2).min(h - 1));
@@ -1397,13 +1856,13 @@ impl Scene {
                 let (px, py) = (x as f32 + 0.5, y as f32 + 0.5);
                 let p = self.point(px, py, depth[i]);
                 let b = broad.at(px, py);
-                let dens = Self::hair_density(p, p.y - b.hairline(), b.fringe_top());
+                let dens = self.hair_at(p, p.y - b.hairline(), b.fringe_top());
                 if dens <= 0.002 {
                     continue;
                 }
                 let n = self.head.normal(p);
                 let nv = n.dot(view).max(0.1);
-                let expected = HAIR_DENSITY * dens.sqrt() * cell_mm2 / nv;
+                let expected = HAIR_DENSITY * dens.sqrt() * cell_mm2 / nv / lock;
                 let mut dice = Dice::new(cx as i32, cy as i32, 1234);
                 let mut count = expected.floor() as u32;
                 if dice.next() < expected.fract() {
@@ -1419,8 +1878,8 @@ impl Scene {
                     let delta = self.camera.right * (jx / s) - self.camera.up * (jy / s);
                     let root = p + delta + self.camera.forward * (-n.dot(delta) / n.dot(self.camera.forward));
                     let vigour = (dens + 0.15 * dice.gauss()).clamp(0.15, 1.0);
-                    let length = HAIR_LENGTH_MM * (0.5 + 0.5 * vigour) * dice.range(0.7, 1.25);
-                    let width = HAIR_WIDTH_MM * (0.45 + 0.55 * vigour) * dice.range(0.8, 1.2);
+                    let length = self.look.hair_length * (0.5 + 0.5 * vigour) * dice.range(0.7, 1.25);
+                    let width = HAIR_WIDTH_MM * lock * (0.45 + 0.55 * vigour) * dice.range(0.8, 1.2);
                     let dir = self.fringe_growth(root, n, &mut dice);
                     self.draw_hair(pixels, depth, root, n, dir, length, width, vigour, &mut dice);
                 }
@@ -1461,9 +1920,17 @@ impl Scene {
         let key = &self.lights[0];
         let ndl = (n.dot(key.dir) * 0.75 + 0.25).max(0.0);
         let th = dir.dot(key.half);
-        let sheen = pow2k((1.0 - th * th).max(0.0), 4) * 0.06;
-        let tint = dice.range(0.75, 1.35) * lerp(2.2, 1.0, vigour);
-        let albedo = scale3(HAIR_ALBEDO, tint);
+        let mut sheen = pow2k((1.0 - th * th).max(0.0), 4) * 0.06;
+        let mut tint = dice.range(0.75, 1.35) * lerp(2.2, 1.0, vigour);
+        if !self.demo {
+            // Hairs lie in clumps, lighter or darker together: what makes hair look busy in a
+            // photo whose pixels are wider than a hair.
+            let (u, v) = surface_uv(root);
+            let clump = noise2(u / 1.4, v / 1.4, 91);
+            tint *= 0.5 + clump;
+            sheen *= 0.4 + 1.2 * clump;
+        }
+        let albedo = scale3(self.look.hair, tint).map(|v| v.min(0.85));
         let light = ndl * 1.1 + 0.12;
         let colour = add3(scale3(albedo, light), [sheen, sheen * 0.9, sheen * 0.8]);
         let opacity = lerp(0.5, 0.95, vigour);
@@ -1575,6 +2042,59 @@ impl Scene {
             }
         }
     }
+}
+
+/// Height of the eyes' centres and their distance from the mid-line (mm).
+const EYE_Y: f32 = GLABELLA_Y - 14.0;
+const EYE_X: f32 = 31.0;
+const MOUTH_Y: f32 = -113.0;
+
+/// Eyes and lips painted on the face at `p` over the skin's `albedo`: the new albedo, the
+/// shine left, and the occlusion (eye sockets, the parting of the lips).
+fn face_paint(p: V3, albedo: [f32; 3]) -> ([f32; 3], f32, f32) {
+    let (mut albedo, mut shine, mut ao) = (albedo, 1.0, 1.0);
+    // An eye: an almond opening 28 mm wide, sclera, a brown iris and a pupil, lashes above.
+    let (ex, ey) = (p.x.abs() - EYE_X, p.y - EYE_Y);
+    let (u, v) = (ex / 14.0, ey / 5.5);
+    if u.abs() < 1.6 && v.abs() < 3.0 {
+        let open = (1.0 - u * u).max(0.0);
+        let (top, bottom) = (open * (1.0 - 0.15 * u), -0.8 * open);
+        // The socket darkens around the opening.
+        ao *= 1.0 - 0.25 * bell(u.hypot((v - 0.2) / 1.8) * 1.3);
+        if v < top && v > bottom {
+            let d = ex.hypot(ey - 0.3);
+            albedo = if d < 2.3 {
+                [0.01, 0.01, 0.01]
+            } else if d < 5.8 {
+                [0.07, 0.04, 0.022]
+            } else {
+                [0.52, 0.48, 0.45]
+            };
+            // The upper lid's shadow over the top of the eye.
+            let lid = smoothstep(top - 0.5, top, v);
+            albedo = scale3(albedo, 1.0 - 0.6 * lid);
+            shine = 2.0;
+        } else if (v - top).abs() < 0.28 && u.abs() < 1.02 {
+            albedo = [0.02, 0.015, 0.012];
+            shine = 0.2;
+        } else if v > top && v < top + 1.2 {
+            // The lid's crease.
+            albedo = scale3(albedo, 1.0 - 0.12 * bell((v - top - 0.8) * 5.0));
+        }
+    }
+    // Lips, their parting a dark line.
+    let (u, v) = (p.x / 25.0, (p.y - MOUTH_Y) / 6.5);
+    if u.abs() < 1.0 && v.abs() < 1.0 {
+        let fullness = (1.0 - u * u).sqrt();
+        if v.abs() < fullness {
+            albedo = mul3(albedo, [0.92, 0.6, 0.6]);
+            if v.abs() < 0.1 {
+                ao *= 0.25;
+            }
+            shine = 1.3;
+        }
+    }
+    (albedo, shine, ao)
 }
 
 /// Sine and cosine by polynomials (error about 1e-7), the same on every platform: the
@@ -1888,7 +2408,7 @@ mod tests {
     fn the_fringe_is_darker_than_the_bald_top_and_fades_into_it() {
         let (w, h) = (600u32, 450u32);
         let head = sample_head(w, h);
-        let scene = Scene::new(w, h);
+        let scene = Scene::new(w, h, &SampleOptions::default());
         // The generator's own hair density at each scalp pixel, from its geometry.
         let density = |x: u32, y: u32| {
             let (px, py) = (x as f32 + 0.5, y as f32 + 0.5);
@@ -1932,7 +2452,7 @@ mod tests {
     fn the_hairline_is_eight_centimetres_above_the_glabella() {
         let (w, h) = (600u32, 450u32);
         let head = sample_head(w, h);
-        let scene = Scene::new(w, h);
+        let scene = Scene::new(w, h, &SampleOptions::default());
         let x = w / 2;
         // Lowest scalp pixel of the middle column.
         let y = (0..h).rev().find(|&y| head.analysis.scalp.get(x, y) > 0.5).expect("scalp in the middle column");
@@ -1958,7 +2478,7 @@ mod tests {
     fn ears_eyebrows_and_forehead_are_outside_the_mask() {
         let (w, h) = (600u32, 450u32);
         let head = sample_head(w, h);
-        let scene = Scene::new(w, h);
+        let scene = Scene::new(w, h, &SampleOptions::default());
         let mask = &head.analysis.scalp;
         for ear in &scene.ears {
             let (x, y) = scene.camera.project(ear.centre + ear.axis[2] * ear.radius[2]);
@@ -1976,6 +2496,63 @@ mod tests {
         let forehead = scene.head.front_at(0.0, 0.5 * (GLABELLA_Y + scene.hairline_mid)).unwrap();
         let (x, y) = scene.camera.project(forehead);
         assert_eq!(mask.at(x, y), 0.0);
+    }
+
+    #[test]
+    fn every_view_shows_its_parts_and_the_bald_scalp_lies_inside_the_treatment_area() {
+        for view in SampleView::ALL {
+            for fringe in [true, false] {
+                let options = SampleOptions { view, fringe, hair_length_mm: 10.0, ..SampleOptions::default() };
+                let head = sample_head_with(&options, 240, 280);
+                assert_eq!(head.parts.len(), 240 * 280);
+                let count = |part: Part| head.parts.iter().filter(|&&p| p == part).count();
+                let bald = count(Part::Scalp);
+                assert!(bald > 240 * 280 / 50, "{view:?} fringe {fringe}: {bald} bald pixels");
+                assert!(count(Part::Background) > 0, "{view:?}: no backdrop");
+                assert_eq!(count(Part::Hair) > 0, fringe, "{view:?} fringe {fringe}");
+                if view != SampleView::Demo {
+                    assert!(count(Part::Clothing) > 0, "{view:?}: no shoulders");
+                }
+                // Bald scalp is treatment area; the treatment area never covers the face.
+                let area = &head.analysis.scalp;
+                for (i, &part) in head.parts.iter().enumerate() {
+                    if part == Part::Scalp {
+                        assert!(area.values[i] > 0.0, "{view:?}: bald pixel {i} outside the treatment area");
+                    }
+                    if matches!(part, Part::Face | Part::Background | Part::Clothing) {
+                        assert!(area.values[i] < 1.0, "{view:?}: {part:?} pixel {i} fully in the treatment area");
+                    }
+                }
+                assert_eq!(head.bald_scalp().area() as usize, bald);
+            }
+        }
+    }
+
+    #[test]
+    fn the_default_options_draw_the_demo_head() {
+        let a = sample_head(200, 150);
+        let b = sample_head_with(&SampleOptions::default(), 200, 150);
+        assert_eq!(a.image, b.image);
+        assert_eq!(a.analysis, b.analysis);
+    }
+
+    #[test]
+    fn skin_and_hair_colours_show() {
+        let (light, dark) = (SKIN_TONES[0].1, SKIN_TONES[5].1);
+        let mean_luma = |skin: [f32; 3]| {
+            let options = SampleOptions { view: SampleView::Top, skin, fringe: false, ..SampleOptions::default() };
+            let head = sample_head_with(&options, 160, 160);
+            let (sum, n) = head.parts.iter().enumerate().filter(|&(_, &p)| p == Part::Scalp).fold((0.0, 0), |(s, n), (i, _)| {
+                (s + luminance(&head.image.pixels[i * 4..i * 4 + 3]), n + 1)
+            });
+            sum / n as f32
+        };
+        assert!(mean_luma(light) > 3.0 * mean_luma(dark));
+        for (name, hair) in HAIR_COLOURS {
+            let options = SampleOptions { view: SampleView::Back, hair, hair_length_mm: 10.0, ..SampleOptions::default() };
+            let head = sample_head_with(&options, 160, 200);
+            assert_eq!(head.analysis.hair_colour, Some(hair), "{name}");
+        }
     }
 
     #[test]

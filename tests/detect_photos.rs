@@ -3,7 +3,8 @@
 //! face, ears, dense hair, clothing and neck must be left out entirely, and the scale must come
 //! from a plausible head breadth. The rest of the analysis is checked too: the pupils against
 //! annotated ones, the pigment suggested against the hair colour recorded in photos.csv, and
-//! the photo's blur against photos resampled by a known amount.
+//! the photo's blur against photos resampled by a known amount. Every photo gets an area on
+//! its head and none in the picture's outer frame, which is backdrop or clothing on all of them.
 #![cfg(not(target_arch = "wasm32"))]
 
 mod support;
@@ -13,7 +14,7 @@ use std::time::Instant;
 
 use serde::Deserialize;
 use smp_preview::color;
-use smp_preview::detect::guess_scalp;
+use smp_preview::detect::{guess_scalp, guess_scalp_explained};
 use smp_preview::hair::suggest_pigment;
 use smp_preview::scale::HEAD_BREADTH_MM;
 use smp_preview::settings::PigmentChoice;
@@ -116,7 +117,7 @@ fn scalp_guess_matches_the_annotations() {
     }
     let fixture = fixture();
     let mut failures = Vec::new();
-    println!("{:<44} {:<6} {:>8} {:>9}  result", "photo", "view", "ms", "breadth");
+    println!("{:<44} {:<6} {:<6} {:>8} {:>9} {:>6}  result", "photo", "view", "found", "ms", "breadth", "area");
     for path in &paths {
         let name = file_name(path);
         let Some(annotation) = fixture.photos.iter().find(|a| a.file == name) else {
@@ -124,17 +125,88 @@ fn scalp_guess_matches_the_annotations() {
         };
         let photo = support::load_jpeg(path);
         let started = Instant::now();
-        let analysis = guess_scalp(&photo);
+        let (analysis, diagnosis) = guess_scalp_explained(&photo);
         let ms = started.elapsed().as_secs_f64() * 1e3;
         let problems = check(annotation, &photo, &analysis);
         let breadth = analysis.scale.px(HEAD_BREADTH_MM) / photo.width as f32;
+        let area = analysis.scalp.area() / (photo.width * photo.height) as f32;
+        let found = diagnosis.map_or("none", |d| d.view);
         let verdict = if problems.is_empty() { "pass".to_string() } else { format!("FAIL: {}", problems.join("; ")) };
-        println!("{name:<44} {:<6} {ms:>8.1} {breadth:>9.2}  {verdict}", annotation.view);
+        println!("{name:<44} {:<6} {found:<6} {ms:>8.1} {breadth:>9.2} {:>5.1}%  {verdict}", annotation.view, 100.0 * area);
         if !problems.is_empty() {
             failures.push(format!("{name}: {}", problems.join("; ")));
         }
     }
     assert!(failures.is_empty(), "scalp guess disagrees with the annotations:\n{}", failures.join("\n"));
+}
+
+/// Width of the outer frame, in fractions of the photo's width and height, that is backdrop
+/// (or clothing) on every shared photo: the guess must leave it alone.
+const OUTER_FRAME: f32 = 0.03;
+
+/// Sides of the outer frame (top, bottom, left, right) where a photo legitimately shows scalp,
+/// and why. None so far: on every shared photo the frame is backdrop, hair, face or clothing.
+const SCALP_AT_THE_FRAME: &[(&str, &str, &str)] = &[];
+
+#[test]
+fn every_photo_gets_an_area_on_its_head_and_none_in_the_outer_frame() {
+    let paths = support::photo_paths();
+    if paths.is_empty() {
+        return;
+    }
+    let fixture = fixture();
+    let mut failures = Vec::new();
+    for path in &paths {
+        let name = file_name(path);
+        let photo = support::load_jpeg(path);
+        let analysis = guess_scalp(&photo);
+        let mask = &analysis.scalp;
+        let (w, h) = (photo.width, photo.height);
+        // Non-empty: at least 1 % of the picture, and over the annotated bald points.
+        let area = mask.area() / (w * h) as f32;
+        if area < 0.01 {
+            failures.push(format!("{name}: area {:.2} % of the picture", 100.0 * area));
+        }
+        if let Some(annotation) = fixture.photos.iter().find(|a| a.file == name) {
+            let (mut sx, mut sy) = (0.0, 0.0);
+            for &[x, y] in &annotation.scalp {
+                sx += x / annotation.scalp.len() as f32;
+                sy += y / annotation.scalp.len() as f32;
+            }
+            // The area's centre lies on the head: within a fifth of the picture of the
+            // annotated bald points' centre.
+            let (mut cx, mut cy, mut total) = (0.0f64, 0.0f64, 0.0f64);
+            for y in 0..h {
+                for x in 0..w {
+                    let v = mask.get(x, y) as f64;
+                    cx += v * x as f64;
+                    cy += v * y as f64;
+                    total += v;
+                }
+            }
+            let (cx, cy) = ((cx / total.max(1e-9)) as f32 / w as f32, (cy / total.max(1e-9)) as f32 / h as f32);
+            if (cx - sx).hypot(cy - sy) > 0.2 {
+                failures.push(format!("{name}: area centred at ({cx:.2}, {cy:.2}), bald points at ({sx:.2}, {sy:.2})"));
+            }
+        }
+        let (bw, bh) = ((w as f32 * OUTER_FRAME).ceil() as u32, (h as f32 * OUTER_FRAME).ceil() as u32);
+        let sides: [(&str, Box<dyn Fn(u32, u32) -> bool>); 4] = [
+            ("top", Box::new(move |_, y| y < bh)),
+            ("bottom", Box::new(move |_, y| y >= h - bh)),
+            ("left", Box::new(move |x, _| x < bw)),
+            ("right", Box::new(move |x, _| x >= w - bw)),
+        ];
+        for (side, inside) in &sides {
+            if SCALP_AT_THE_FRAME.iter().any(|&(file, s, _)| file == name && s == *side) {
+                continue;
+            }
+            let worst = (0..h).flat_map(|y| (0..w).map(move |x| (x, y))).filter(|&(x, y)| inside(x, y)).map(|(x, y)| mask.get(x, y)).fold(0.0f32, f32::max);
+            if worst > 0.0 {
+                failures.push(format!("{name}: weight {worst:.2} in the outer {side} frame"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 /// The photo and its annotation seen in a mirror.

@@ -140,6 +140,16 @@ pub(super) fn median_where(p: &Plane, mask: &Region) -> Option<f32> {
     median(&mut vals)
 }
 
+/// The `q` quantile (0–1) of the values where `mask` is set.
+pub(super) fn quantile_where(p: &Plane, mask: &Region, q: f32) -> Option<f32> {
+    let mut vals: Vec<f32> = p.v.iter().zip(&mask.v).filter(|&(_, &m)| m).map(|(&v, _)| v).collect();
+    if vals.is_empty() {
+        return None;
+    }
+    let k = ((vals.len() - 1) as f32 * q.clamp(0.0, 1.0)).round() as usize;
+    Some(*vals.select_nth_unstable_by(k, f32::total_cmp).1)
+}
+
 /// Median of `vals` (mean of the middle two for an even count), reordering them; a selection
 /// rather than a sort, as it runs on whole planes.
 pub(super) fn median(vals: &mut [f32]) -> Option<f32> {

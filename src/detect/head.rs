@@ -61,7 +61,11 @@ pub(super) fn find_head(work: &Working, ycc: &Ycc, labels: &Grid<u8>) -> Option<
     let (skin_top, skin_breadth) = crown_and_breadth(&filled)?;
 
     let luma_mid = median_where(&ycc.y, &skin)?.max(1.0);
-    let hair = Region::from_fn(w, h, |x, y| labels.at(x, y) == OTHER && ycc.y.at(x, y) < 0.75 * luma_mid);
+    // Hair next to the skin: dark, or of any shade but busy (grey, fair).
+    let tex_skin = median_where(&work.texture, &skin)?.max(1e-4);
+    let hair = Region::from_fn(w, h, |x, y| {
+        labels.at(x, y) == OTHER && (ycc.y.at(x, y) < 0.75 * luma_mid || work.texture.at(x, y) > 3.0 * tex_skin)
+    });
     let outline = fill_holes(&component_holding(&filled.or(&hair), &filled));
     let outline = open(&outline, ((0.03 * w.max(h) as f32) as usize).max(1)).or(&filled);
     let (crown, breadth) = crown_and_breadth(&outline)?;

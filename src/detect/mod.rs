@@ -3,34 +3,52 @@
 //!
 //! The guess is a starting point the visitor corrects with the brush, so it errs on the side of
 //! leaving scalp out rather than spilling onto the face, ears, hair or background. All work
-//! happens on a small copy of the photo (about 160 px on its long side):
+//! happens on a small copy of the photo (about 160 px on its long side), bar the last step:
 //!
 //! 1. **Skin.** A colour model learnt from the photo itself: histograms of brightness,
 //!    chromaticity and fine texture for "skin" and "everything else", seeded by a broad skin-hue
-//!    prior near the centre and by the frame's border, refined a few times with a spatial prior
-//!    so that skin in shadow or under a highlight still joins the head.
+//!    prior near the centre (its smooth part: where a fringe covers the middle of the picture,
+//!    the busy majority there is hair) and by the frame's border, refined a few times with a
+//!    spatial prior so that skin in shadow or under a highlight still joins the head.
 //! 2. **Regions.** A marker watershed on colour edges splits the picture into skin, background
 //!    (what floods in from the border) and other foreground (hair, eyes, clothing). Confident
 //!    pixels seed it; the uncertain ones go to the side their smoothest path leads to.
-//! 3. **Head.** The skin component near the top centre; with the hair next to it, its outline
-//!    gives the top of the head and its breadth (the width at a depth of 0.35 breadths below the
-//!    crown, above the ears).
-//! 4. **View.** Dark or busy spots inside the head (eyes, brows, glasses, ear folds) tell a front
-//!    view (a brow line on both sides of the midline), a profile (an ear inside the outline),
-//!    a top view (a closed, featureless round outline) and a back view (the rest).
-//! 5. **Cut.** Front: a line 0.3 breadths above the brows, tilted with them, where a hairline
-//!    would be. Profile: ear height at the back, rising towards the forehead. Back: about ear
-//!    height. Top: no cut. The mask is the head's skin above the cut, cleaned of thin strands,
-//!    with a soft inner edge, scaled back to the photo.
-//! 6. **Eyes.** On a front view, the pupils below the brows, from the photo itself
+//! 3. **Head.** The skin component near the top centre; with the hair next to it (dark, or
+//!    busy), its outline gives the top of the head and its breadth (the width at a depth of 0.35
+//!    breadths below the crown, above the ears).
+//! 4. **View** (see `view`). A front view, from level with the face to well above it: brows on
+//!    both sides, their features mirroring each other over smooth skin (or, from high above,
+//!    brows along the head's lower edge). A profile: an ear inside the outline, skin off to one
+//!    side, one-sided features, or one side of the head much busier (hair) than the other. A
+//!    top view: skin that closes round within one and a half breadths of the crown. A back view:
+//!    the rest.
+//! 5. **Zone.** Where scalp may lie for that view, placed as a clinic draws a hairline. Front:
+//!    8 cm up the forehead from the brows (or from the pupils, where found), foreshortened by how
+//!    far above the face the camera is (told by how far the brows lie below the crown), the
+//!    temples dropping towards the ears at the sides; ears that stand out from the outline are
+//!    left out. Top: all but a sliver of forehead at the front edge. Profile: from the forehead
+//!    down to the ear's top, round the ear, and behind it down to the nape (where no ear was
+//!    found, one is assumed where a profile has it). Back: down to the nape, where the outline
+//!    has narrowed to the neck, without the ears.
+//! 6. **Fringe.** Within the zone, patches several times busier than the bald scalp and darker,
+//!    greyer or lighter than it are hair the skin model took for skin (fair, grey or brown
+//!    fringes); they are left out, with specks and strips cut off from the main scalp.
+//! 7. **Edges.** A soft edge inside the scalp towards face and hair; towards the backdrop each
+//!    photo pixel on the edge is weighed by its own colour between the scalp's and the
+//!    backdrop's there, so the area follows the head's outline at full resolution.
+//! 8. **Eyes.** On a front view, the pupils below the brows, from the photo itself
 //!    (see `eyes`).
-//! 7. **Colours.** The scalp's skin colour, and the colour of any hair next to the head's skin
+//! 9. **Colours.** The scalp's skin colour, and the colour of any hair next to the head's skin
 //!    (see `colour`), for the pigment suggestion.
-//! 8. **Blur.** How soft the photo's own edges on and around the head are (see `blur`).
+//! 10. **Blur.** How soft the photo's own edges on and around the head are (see `blur`).
+//!
+//! `guess_scalp_explained` also returns what the guess was based on (`Diagnosis`): the view,
+//! the landmarks and the working labels, for tests and tuning.
 
 mod blur;
 mod colour;
 mod eyes;
+mod fringe;
 mod grid;
 mod head;
 mod regions;
@@ -42,46 +60,98 @@ use crate::image::{Mask, RgbaImage};
 use crate::preview::Analysis;
 use crate::scale::Scale;
 use grid::{Plane, Region, box_blur, dilate, erode, open};
+use regions::BACKGROUND;
 use head::{Head, blobs, find_head};
 use regions::regions;
 use skin::skin_probability;
-use view::{View, classify, cut_rows};
+use view::{View, classify, scalp_zone};
 use working::{Working, Ycc};
 
 /// Long side of the working copy, in pixels (the downscale factor is an integer).
 const WORK_SIDE: u32 = 160;
+
+/// A head's length (glabella to the back of the skull) over its breadth.
+const PROFILE_LENGTH: f32 = 1.3;
 
 /// Head breadth assumed when no head is found, as a fraction of the photo's width.
 const FALLBACK_BREADTH: f32 = 0.6;
 
 /// A first guess of the scalp, which the visitor then corrects with the brush.
 pub fn guess_scalp(photo: &RgbaImage) -> Analysis {
+    guess_scalp_explained(photo).0
+}
+
+thread_local! {
+    /// Notes on the evidence of the guess in progress, for `Diagnosis::notes`.
+    static NOTES: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// Adds a note on the evidence to the guess in progress.
+pub(super) fn note(text: std::fmt::Arguments) {
+    NOTES.with(|n| {
+        let mut n = n.borrow_mut();
+        if !n.is_empty() {
+            n.push_str("; ");
+        }
+        n.push_str(&text.to_string());
+    });
+}
+
+/// What the guess was based on, for tests and tuning: the view found and the head's landmarks,
+/// in photo pixels, and the working copy's labels.
+#[derive(Clone, Debug, Default)]
+pub struct Diagnosis {
+    /// "front", "top", "side" or "back".
+    pub view: &'static str,
+    pub crown: f32,
+    pub breadth: f32,
+    /// Brow row on a front or top view.
+    pub brows: Option<f32>,
+    /// The ear found on a profile: its box x0, y0, x1, y1.
+    pub ear: Option<[f32; 4]>,
+    /// Working copy size and downscale factor, and per working pixel: 0 unknown, 1 skin,
+    /// 2 background, 3 other foreground; 4 the head's skin, +8 a feature, +16 the scalp.
+    pub work_size: (usize, usize),
+    pub factor: u32,
+    pub labels: Vec<u8>,
+    /// Per working pixel: the skin model's probability.
+    pub skin: Vec<f32>,
+    /// The evidence the view was decided on.
+    pub notes: String,
+}
+
+/// The guess and what it was based on (None where no head was found).
+pub fn guess_scalp_explained(photo: &RgbaImage) -> (Analysis, Option<Diagnosis>) {
+    NOTES.with(|n| n.borrow_mut().clear());
     let whole = [0, 0, photo.width as usize, photo.height as usize];
     let fallback = || Analysis {
         blur_px: blur::photo_blur(photo, whole, |_, _| true),
         ..Analysis::new(Mask::empty(photo.width, photo.height), Scale::from_head_breadth_px(photo.width as f32 * FALLBACK_BREADTH))
     };
     let Some(work) = Working::from_photo(photo) else {
-        return fallback();
+        return (fallback(), None);
     };
     let Some(guess) = guess_on(photo, &work) else {
-        return fallback();
+        return (fallback(), None);
     };
-    Analysis {
+    let mut scalp = upsample(&guess.scalp, work.factor, photo.width, photo.height);
+    refine_edge(photo, &mut scalp, &guess.edge, work.factor);
+    let analysis = Analysis {
         eyes: guess.eyes,
         blur_px: blur_near(photo, &guess.near_head, work.factor as usize),
         hair_colour: guess.hair_colour,
         skin_colour: guess.skin_colour,
-        ..Analysis::new(
-            upsample(&guess.scalp, work.factor, photo.width, photo.height),
-            Scale::from_head_breadth_px(guess.breadth * work.factor as f32),
-        )
-    }
+        ..Analysis::new(scalp, Scale::from_head_breadth_px(guess.breadth * work.factor as f32))
+    };
+    (analysis, Some(guess.diagnosis))
 }
 
 /// What the detector found, in working pixels.
 struct Guess {
     scalp: Plane,
+    /// The working pixels on the scalp's edge against the backdrop, with the colours either
+    /// side of it.
+    edge: Vec<EdgeColours>,
     breadth: f32,
     /// The head's outline and a little beyond, where the photo's blur is measured.
     near_head: Region,
@@ -89,17 +159,26 @@ struct Guess {
     eyes: Option<[[f32; 2]; 2]>,
     hair_colour: Option<[f32; 3]>,
     skin_colour: Option<[f32; 3]>,
+    diagnosis: Diagnosis,
 }
 
 fn guess_on(photo: &RgbaImage, work: &Working) -> Option<Guess> {
     let (w, h) = (work.w(), work.h());
     let ycc = Ycc::of(work);
-    let p = skin_probability(work, &ycc)?;
-    let labels = regions(work, &ycc, &p);
+    let model = skin_probability(work, &ycc)?;
+    let labels = regions(work, &ycc, &model);
+    let p = &model.p;
     let head = find_head(work, &ycc, &labels)?;
     let spots = blobs(&head);
-    let view = classify(&head, &spots);
-    let cut = cut_rows(&head, view);
+    let busy = box_blur(&work.texture, 1).map(|t| t / model.texture);
+    let view = classify(&head, &spots, &busy);
+    // On a front view the eyes, where found, place the face more surely than the brows.
+    let eyes = match view {
+        View::Front { left, right } => eyes::find_eyes(photo, &head, (left, right), work.factor),
+        _ => None,
+    };
+    let eye_row = eyes.map(|[a, c]| (a[1] + c[1]) / 2.0 / work.factor as f32 - 0.5);
+    let zone = scalp_zone(&head, view, eye_row);
     let b = head.breadth;
 
     // Head skin plus bright enclosed gaps (highlights; not eyes or hair patches), without
@@ -108,20 +187,49 @@ fn guess_on(photo: &RgbaImage, work: &Working) -> Option<Guess> {
         head.skin.at(x, y) || (head.filled.at(x, y) && ycc.y.at(x, y) > 0.9 * head.luma_mid)
     });
     let base = open(&base, ((0.05 * b) as usize).max(1));
-    let scalp = Region::from_fn(w, h, |x, y| base.at(x, y) && (y as f32) < cut[x]);
-    // The soft edge lies inside the outline, and one working pixel further in, so that
-    // resampling to the photo does not bleed past it.
-    let scalp = erode(&scalp, 1);
+    let scalp = fringe::main_pieces(&fringe::without_fringe(&base.and(&zone), work, &ycc, model.texture));
+    // A soft edge inside the scalp towards the face and the hair; towards the backdrop the
+    // edge is found again at full resolution (see `refine_edge`).
+    let background = labels.map(|l| l == BACKGROUND);
     let r = ((0.025 * b).round() as usize).max(1);
-    let soft = box_blur(&scalp.as_plane(), r).zip(&scalp, |v, inside| if inside { ((v - 0.5) * 2.0).clamp(0.0, 1.0) } else { 0.0 });
+    let soft = box_blur(&scalp.or(&background).as_plane(), r)
+        .zip(&scalp, |v, inside| if inside { ((v - 0.5) * 2.0).clamp(0.0, 1.0) } else { 0.0 });
+    let edge = edge_colours(work, &scalp, &background);
     let skin_colour = colour::skin_colour(work, &ycc, &erode(&scalp, 1));
     let hair = colour::hair_region(work, &ycc, &labels, &head, view, &scalp);
     let hair_colour = colour::hair_colour(photo, work, &hair, &scalp, &head);
-    let eyes = match view {
-        View::Front { left, right } => eyes::find_eyes(photo, &head, (left, right), work.factor),
-        _ => None,
+    let f = work.factor as f32;
+    let diagnosis = Diagnosis {
+        view: match view {
+            View::Front { .. } => "front",
+            View::Top => "top",
+            View::Side { .. } => "side",
+            View::Back => "back",
+        },
+        crown: head.crown as f32 * f,
+        breadth: b * f,
+        brows: match view {
+            View::Front { left, right } => Some((left + right) as f32 * 0.5 * f),
+            _ => None,
+        },
+        ear: match view {
+            View::Side { ear: Some(e), .. } => Some([e.px.0 as f32 * f, e.px.2 as f32 * f, (e.px.1 + 1) as f32 * f, (e.px.3 + 1) as f32 * f]),
+            _ => None,
+        },
+        work_size: (w, h),
+        factor: work.factor,
+        labels: (0..w * h)
+            .map(|i| {
+                let on_head = if head.skin.v[i] { 4 } else { labels.v[i] };
+                on_head + 8 * head.features.v[i] as u8 + 16 * scalp.v[i] as u8
+            })
+            .collect(),
+        skin: p.v.clone(),
+        notes: NOTES.with(|n| std::mem::take(&mut *n.borrow_mut())),
     };
-    Some(Guess { scalp: soft, breadth: b, near_head: near_head(&head), eyes, hair_colour, skin_colour })
+    // A profile's outline is as wide as the head is long: about 200 mm to the breadth's 150.
+    let breadth = if matches!(view, View::Side { .. }) { b / PROFILE_LENGTH } else { b };
+    Some(Guess { scalp: soft, edge, breadth, near_head: near_head(&head), eyes, hair_colour, skin_colour, diagnosis })
 }
 
 /// The head's outline (its skin, the hair attached to it) and two working pixels around it.
@@ -143,6 +251,94 @@ fn blur_near(photo: &RgbaImage, near: &Region, f: usize) -> f32 {
     let right = spans.iter().flatten().map(|s| s.1).max().unwrap_or(0);
     let area = [left * f, top * f, (right + 1) * f, (bottom + 1) * f];
     blur::photo_blur(photo, area, |x, y| near.at((x / f).min(near.w - 1), (y / f).min(near.h - 1)))
+}
+
+/// A working pixel on the scalp's edge against the backdrop (or a backdrop pixel next to the
+/// scalp), with the mean colours of the scalp and of the backdrop around it.
+struct EdgeColours {
+    x: usize,
+    y: usize,
+    scalp: [f32; 3],
+    backdrop: [f32; 3],
+    /// Most the photo's pixels there may weigh: the scalp's weight nearby.
+    limit: f32,
+}
+
+/// The working pixels where the scalp meets the backdrop, with the colours either side.
+fn edge_colours(work: &Working, scalp: &Region, background: &Region) -> Vec<EdgeColours> {
+    let (w, h) = (scalp.w, scalp.h);
+    let near_bg = dilate(background, 1);
+    let near_scalp = dilate(scalp, 1);
+    let mut out = Vec::new();
+    for y in 0..h {
+        for x in 0..w {
+            let i = y * w + x;
+            let on_edge = (scalp.v[i] && near_bg.v[i]) || (background.v[i] && near_scalp.v[i]);
+            if !on_edge {
+                continue;
+            }
+            let (mut sums, mut counts) = ([[0.0f32; 3]; 2], [0usize; 2]);
+            for yy in y.saturating_sub(2)..(y + 3).min(h) {
+                for xx in x.saturating_sub(2)..(x + 3).min(w) {
+                    let j = yy * w + xx;
+                    // Pure samples only: scalp away from the backdrop and backdrop away from
+                    // the scalp.
+                    let side = if scalp.v[j] && !near_bg.v[j] {
+                        0
+                    } else if background.v[j] && !near_scalp.v[j] {
+                        1
+                    } else {
+                        continue;
+                    };
+                    (0..3).for_each(|c| sums[side][c] += work.rgb[c].v[j]);
+                    counts[side] += 1;
+                }
+            }
+            if counts[0] == 0 || counts[1] == 0 {
+                continue;
+            }
+            let mean = |k: usize| sums[k].map(|v| v / counts[k] as f32);
+            let (inside, outside) = (mean(0), mean(1));
+            let apart: f32 = (0..3).map(|c| (inside[c] - outside[c]).powi(2)).sum::<f32>().sqrt();
+            if apart < 25.0 {
+                continue;
+            }
+            out.push(EdgeColours { x, y, scalp: inside, backdrop: outside, limit: 1.0 });
+        }
+    }
+    out
+}
+
+/// Where the scalp meets the backdrop, each photo pixel's weight from its own colour: how far
+/// it lies from the backdrop's colour towards the scalp's (bounded by the scalp's weight
+/// nearby, so the edge never reaches past it into the face or hair).
+fn refine_edge(photo: &RgbaImage, mask: &mut Mask, edge: &[EdgeColours], factor: u32) {
+    let f = factor as usize;
+    let (pw, ph) = (photo.width as usize, photo.height as usize);
+    for e in edge {
+        let d: [f32; 3] = std::array::from_fn(|c| e.scalp[c] - e.backdrop[c]);
+        let norm = d.iter().map(|v| v * v).sum::<f32>();
+        // The scalp's weight nearby bounds the pixel's.
+        let limit = {
+            let (x0, y0) = ((e.x * f).saturating_sub(f), (e.y * f).saturating_sub(f));
+            let (x1, y1) = (((e.x + 2) * f).min(pw), ((e.y + 2) * f).min(ph));
+            let mut most = 0.0f32;
+            for y in (y0..y1).step_by(f.max(1)) {
+                for x in (x0..x1).step_by(f.max(1)) {
+                    most = most.max(mask.values[y * pw + x]);
+                }
+            }
+            most.min(e.limit)
+        };
+        for y in e.y * f..((e.y + 1) * f).min(ph) {
+            for x in e.x * f..((e.x + 1) * f).min(pw) {
+                let p = &photo.pixels[(y * pw + x) * 4..][..3];
+                let t = (0..3).map(|c| (p[c] as f32 - e.backdrop[c]) * d[c]).sum::<f32>() / norm;
+                let t = ((t - 0.3) / 0.4).clamp(0.0, 1.0);
+                mask.values[y * pw + x] = t * t * (3.0 - 2.0 * t) * limit;
+            }
+        }
+    }
 }
 
 /// Bilinear resampling of the working mask onto the photo (pixel centres aligned).

@@ -4,6 +4,7 @@ use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
 use super::grid::{Grid, Plane, Region, box_blur, median, median_where, neighbours, sobel};
+use super::skin::SkinModel;
 use super::working::{Working, Ycc};
 
 pub(super) const UNKNOWN: u8 = 0;
@@ -72,9 +73,9 @@ pub(super) fn watershed(cost: &Plane, markers: &Grid<u8>) -> Grid<u8> {
 }
 
 /// Skin, background and other foreground for every working pixel.
-pub(super) fn regions(work: &Working, ycc: &Ycc, p: &Plane) -> Grid<u8> {
+pub(super) fn regions(work: &Working, ycc: &Ycc, model: &SkinModel) -> Grid<u8> {
     let (w, h) = (work.w(), work.h());
-    let ps = box_blur(p, 1);
+    let ps = box_blur(&model.p, 1);
     let grad = sobel(&ycc.y).zip(&sobel(&ycc.cb).zip(&sobel(&ycc.cr), |a, b| a + b), |a, b| a + 1.5 * b);
     let confident = ps.map(|v| v > 0.7);
     let luma_mid = median_where(&ycc.y, &confident).or_else(|| median_where(&ycc.y, &Region::new(w, h, true))).unwrap_or(128.0);
@@ -92,7 +93,10 @@ pub(super) fn regions(work: &Working, ycc: &Ycc, p: &Plane) -> Grid<u8> {
         let (p, l, t) = (ps.v[i], ycc.y.v[i], work.texture.v[i] / tex_mid);
         if background.v[i] || (frame.v[i] && p <= 0.7) {
             BACKGROUND
-        } else if (p < 0.3 && l < 0.5 * luma_mid) || l < 0.45 * luma_mid || (p < 0.15 && (l < 0.65 * luma_mid || t > 2.5)) {
+        } else if (p < 0.3 && l < 0.5 * luma_mid)
+            || l < 0.45 * luma_mid
+            || (p < 0.15 && (l < 0.65 * luma_mid || t > 2.5))
+        {
             OTHER
         } else if p > 0.7 {
             SKIN

@@ -1,6 +1,6 @@
 //! Which working pixels are skin: a colour-and-texture model fitted to each photo.
 
-use super::grid::{Grid, Plane, Region, box_blur, median_where};
+use super::grid::{Grid, Plane, Region, box_blur, median_where, quantile_where};
 use super::working::{Working, Ycc};
 
 /// A broad wedge of skin hues in the CbCr plane: reddish-orange, any saturation from nearly
@@ -46,8 +46,17 @@ pub(super) fn histogram(bins: &Grid<u16>, mask: &Region, weight: Option<&Plane>)
     h
 }
 
+/// The skin model fitted to one photo.
+pub(super) struct SkinModel {
+    /// Probability that each working pixel is skin.
+    pub(super) p: Plane,
+    /// Median texture (see `Working::texture`) of the smooth skin-hued pixels in the middle of
+    /// the picture: how busy this photo's skin is.
+    pub(super) texture: f32,
+}
+
 /// Probability that each working pixel is skin, from a colour model fitted to this photo.
-pub(super) fn skin_probability(work: &Working, ycc: &Ycc) -> Option<Plane> {
+pub(super) fn skin_probability(work: &Working, ycc: &Ycc) -> Option<SkinModel> {
     let (w, h) = (work.w(), work.h());
     let (wf, hf) = (w as f32, h as f32);
     let central = Plane::from_fn(w, h, |x, y| {
@@ -60,9 +69,16 @@ pub(super) fn skin_probability(work: &Working, ycc: &Ycc) -> Option<Plane> {
     let hue = Region::from_fn(w, h, |x, y| skin_hue(ycc.cb.at(x, y), ycc.cr.at(x, y)));
 
     let hue_centre = hue.and(&central_box);
-    let luma_mid = median_where(&ycc.y, &hue_centre).or_else(|| median_where(&ycc.y, &Region::new(w, h, true)))?.max(1.0);
-    let bright_enough = ycc.y.map(|v| v > 0.55 * luma_mid);
-    let tex_mid = median_where(&work.texture, &hue_centre.and(&bright_enough)).unwrap_or(0.0).max(1e-4);
+    let luma_all = median_where(&ycc.y, &hue_centre).or_else(|| median_where(&ycc.y, &Region::new(w, h, true)))?.max(1.0);
+    let bright_enough = ycc.y.map(|v| v > 0.55 * luma_all);
+    // Skin is the smooth part of what has its hue: where hair covers most of the middle of
+    // the picture (a fringe seen from behind), the busy majority is hair, not skin. The
+    // references are taken from the pixels no busier than a few times the smoothest third.
+    let candidates = hue_centre.and(&bright_enough);
+    let smooth_third = quantile_where(&work.texture, &candidates, 0.3).unwrap_or(0.0).max(1e-4);
+    let smooth = candidates.zip(&work.texture, |c, t| c && t < 1.8 * smooth_third);
+    let tex_mid = median_where(&work.texture, &smooth).unwrap_or(0.0).max(1e-4);
+    let luma_mid = median_where(&ycc.y, &smooth).unwrap_or(luma_all).max(1.0);
 
     let [r, g, b] = &work.rgb;
     let bins = Grid::from_fn(w, h, |x, y| {
@@ -105,5 +121,5 @@ pub(super) fn skin_probability(work: &Working, ycc: &Ycc) -> Option<Plane> {
         other_hist = histogram(&bins, &skin.map(|b| !b), None);
         prior = box_blur(&skin.as_plane(), spread).map(|v| v.clamp(0.15, 0.85));
     }
-    Some(posterior(&skin_hist, &other_hist, &prior))
+    Some(SkinModel { p: posterior(&skin_hist, &other_hist, &prior), texture: tex_mid })
 }
