@@ -139,24 +139,37 @@ fn add_shape(coverage: &mut Mask, shape: &Shape, blend_px: f32, scale: Scale) {
 /// Remembers the last area so slider changes that leave it alone do not recompute it.
 #[derive(Default)]
 pub struct AreaCache {
-    key: Option<(Area, Treatment, f32, bool, Option<Hairline>, bool, Scale)>,
+    key: Option<(Area, AreaKey)>,
     weights: Option<AreaWeights>,
+}
+
+/// What besides the `Area` the weights depend on.
+#[derive(Clone, PartialEq)]
+struct AreaKey {
+    treatment: Treatment,
+    softness_mm: f32,
+    from_base: bool,
+    default_hairline: Option<Hairline>,
+    on_head: bool,
+    scale: Scale,
 }
 
 impl AreaCache {
     pub fn get(&mut self, area: &Area, context: AreaContext, width: u32, height: u32) -> &AreaWeights {
-        let key = (
-            area.clone(),
-            context.treatment,
-            context.softness_mm,
-            context.base.is_some(),
-            context.default_hairline.cloned(),
-            context.head.is_some(),
-            context.scale,
-        );
-        if self.key.as_ref() != Some(&key) || self.weights.is_none() {
+        let key = AreaKey {
+            treatment: context.treatment,
+            softness_mm: context.softness_mm,
+            from_base: context.base.is_some(),
+            default_hairline: context.default_hairline.cloned(),
+            on_head: context.head.is_some(),
+            scale: context.scale,
+        };
+        // Compared in place: the area can hold many thousand stroke points, so it is cloned
+        // only when the weights are recomputed, not on every render.
+        let fresh = self.key.as_ref().is_some_and(|(a, k)| a == area && *k == key);
+        if !fresh || self.weights.is_none() {
             self.weights = Some(area_weights(area, context, width, height));
-            self.key = Some(key);
+            self.key = Some((area.clone(), key));
         }
         self.weights.as_ref().expect("just computed")
     }
