@@ -11,7 +11,8 @@
 //!
 //! `SMP_DUMP=<folder>` writes, for each head, the picture with the guess over it: pink where
 //! it is right, red on face, ears, shoulders or backdrop, orange on the forehead, yellow on the
-//! fringe, cyan where it misses bald scalp.
+//! fringe, cyan where it misses bald scalp; also the working labels and the exact parts.
+//! `SMP_ONLY=<text>` measures only the heads whose name contains the text.
 #![cfg(not(target_arch = "wasm32"))]
 
 mod support;
@@ -140,6 +141,7 @@ fn measure(case: &Case) -> Measured {
         if let Some(d) = &diagnosis {
             support::save_png(&labels_picture(d), &dir.join(format!("{}_labels.png", name.replace(' ', "_"))));
         }
+        support::save_png(&parts_picture(&head), &dir.join(format!("{}_parts.png", name.replace(' ', "_"))));
     }
     // The scale: the head's breadth (150 mm) from the guess against the generator's exact one.
     // Profiles measure the head's length instead; reported, not asserted.
@@ -161,6 +163,27 @@ fn measure(case: &Case) -> Measured {
         render_ms,
         guess_ms,
     }
+}
+
+/// The generator's exact parts over the picture: bald scalp red, forehead orange, fringe
+/// yellow, ears green, the rest of the face blue.
+fn parts_picture(head: &smp_preview::sample::SampleHead) -> smp_preview::RgbaImage {
+    let mut picture = head.image.clone();
+    for (i, &part) in head.parts.iter().enumerate() {
+        let tint = match part {
+            Part::Scalp => [255, 0, 0],
+            Part::Forehead => [255, 160, 0],
+            Part::Hair => [255, 255, 0],
+            Part::Ear => [0, 255, 0],
+            Part::Face => [0, 0, 255],
+            _ => continue,
+        };
+        for c in 0..3 {
+            let v = &mut picture.pixels[i * 4 + c];
+            *v = ((*v as u16 + tint[c]) / 2) as u8;
+        }
+    }
+    picture
 }
 
 /// The guess's working labels, three times enlarged: backdrop dark blue, other foreground
@@ -192,7 +215,11 @@ fn labels_picture(d: &smp_preview::detect::Diagnosis) -> smp_preview::RgbaImage 
 
 #[test]
 fn the_guess_finds_the_bald_scalp_of_generated_heads() {
-    let cases = grid();
+    let mut cases = grid();
+    // For tuning, `SMP_ONLY=<text>` keeps the heads whose name contains it.
+    if let Ok(only) = std::env::var("SMP_ONLY") {
+        cases.retain(|c| format!("{:?} skin {} {}", c.view, SKIN_TONES[c.skin].0, HAIR_COLOURS[c.hair].0).contains(&only));
+    }
     // Heads are drawn and guessed in parallel: the grid stays fast in the test profile.
     let results: Vec<Measured> = std::thread::scope(|scope| {
         let handles: Vec<_> = cases.iter().map(|case| scope.spawn(move || measure(case))).collect();
