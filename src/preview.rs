@@ -18,6 +18,10 @@ use crate::{detect, settings::AreaBase};
 /// Widest scene a head photo plausibly shows, in mm (bounds how coarse its scale can be).
 const WIDEST_SCENE_MM: f32 = 600.0;
 
+/// The advice for a hairline treatment on a photo taken from behind.
+pub const BACK_VIEW_HAIRLINE: &str =
+    "The front hairline does not show in a photo taken from behind: use a front or side photo to design it.";
+
 /// Longest side accepted; the page downscales photos to its working size before this.
 pub const MAX_SIDE: u32 = 4096;
 
@@ -40,12 +44,24 @@ pub struct Analysis {
     pub blur_px: f32,
     /// The whole head, hair included, where known: a hairline band stays on it.
     pub head: Option<Mask>,
+    /// Which way the photo looks at the head, where known.
+    pub view: Option<HeadView>,
+}
+
+/// Which way a photo looks at the head.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum HeadView {
+    Front,
+    Top,
+    Side,
+    Back,
 }
 
 impl Analysis {
     /// An analysis that knows only the scalp and the scale.
     pub fn new(scalp: Mask, scale: Scale) -> Self {
-        Self { scalp, scale, eyes: None, hair_colour: None, skin_colour: None, blur_px: 0.0, head: None }
+        Self { scalp, scale, eyes: None, hair_colour: None, skin_colour: None, blur_px: 0.0, head: None, view: None }
     }
 
     /// The pupils in pixels: as the visitor marked them, else as found on the photo.
@@ -229,8 +245,11 @@ impl Preview {
             suggested_pigment,
             pigment: self.pigment_for(settings),
             advice: Stage::advice(settings.session, settings.months_since_session),
+            view: self.analysis.view,
+            // From behind, the front hairline is out of sight: nothing to place it by.
             hairline_guesses: hairline::STYLES
                 .iter()
+                .filter(|_| self.analysis.view != Some(HeadView::Back))
                 .map(|&style| {
                     let guess = self.analysis.hairline_guess(settings, style);
                     (style, HairlineGuess { points: guess.points, softness: hairline::style_shape(style).softness_mm })
@@ -247,6 +266,9 @@ impl Preview {
     /// A warning when the hairline drawn sits outside the usual height above the brows (known
     /// only when the pupils are).
     fn hairline_advice(&self, settings: &Settings) -> Option<String> {
+        if settings.treatment == Treatment::Hairline && settings.area.hairline.is_none() && self.analysis.view == Some(HeadView::Back) {
+            return Some(BACK_VIEW_HAIRLINE.to_string());
+        }
         let hairline = settings.area.hairline.as_ref()?;
         if !matches!(settings.treatment, Treatment::FullHead | Treatment::Hairline) {
             return None;
@@ -278,7 +300,10 @@ pub struct Description {
     pub pigment: PigmentChoice,
     /// A note on the treatment stage (a touch-up after years, healing on the first days).
     pub advice: Option<String>,
-    /// Each hairline style placed by the rules on this photo, with its edge softness (mm).
+    /// Which way the photo looks at the head, where known.
+    pub view: Option<HeadView>,
+    /// Each hairline style placed by the rules on this photo, with its edge softness (mm);
+    /// none on a photo taken from behind.
     pub hairline_guesses: std::collections::BTreeMap<HairlineStyle, HairlineGuess>,
     /// A warning when the hairline drawn is unusually low (or high) for the face.
     pub hairline_advice: Option<String>,
@@ -326,8 +351,11 @@ fn area_weights<'a>(cache: &'a mut AreaCache, analysis: &Analysis, photo: &RgbaI
         AreaBase::Auto => Some(&analysis.scalp),
         AreaBase::Empty => None,
     };
+    // No rules' hairline from behind, where the front hairline is out of sight.
     let default_hairline = match settings.treatment {
-        Treatment::Hairline if settings.area.hairline.is_none() => Some(analysis.hairline_guess(settings, HairlineStyle::Natural)),
+        Treatment::Hairline if settings.area.hairline.is_none() && analysis.view != Some(HeadView::Back) => {
+            Some(analysis.hairline_guess(settings, HairlineStyle::Natural))
+        }
         _ => None,
     };
     let context = AreaContext {

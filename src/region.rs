@@ -63,7 +63,8 @@ pub fn area_weights(area: &Area, context: AreaContext, width: u32, height: u32) 
             coverage.values.iter_mut().zip(&ramp.values).for_each(|(c, r)| *c = if *r > 0.0 { 1.0 } else { 0.0 });
             band_ramp = Some(ramp);
         }
-        (Treatment::Hairline, None) => {}
+        // No hairline to follow (a photo from behind): no band; brush strokes still count.
+        (Treatment::Hairline, None) => coverage.values.fill(0.0),
         (_, _) => {
             if let Some(line) = &area.hairline {
                 let behind = hairline::behind(line, width, height);

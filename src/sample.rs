@@ -30,7 +30,7 @@
 
 use crate::color;
 use crate::image::{Mask, RgbaImage};
-use crate::preview::Analysis;
+use crate::preview::{Analysis, HeadView};
 use crate::scale::Scale;
 
 pub struct SampleHead {
@@ -1115,6 +1115,8 @@ struct Scene {
     look: Look,
     /// The demo's camera: mirror symmetric about the middle column, the head one run per row.
     demo: bool,
+    /// Which way the camera looks, as a photo's analysis would tell it.
+    view: HeadView,
     /// Upper edge of the fringe above the ears and at the back (mm).
     fringe_tops: (f32, f32),
 }
@@ -1177,6 +1179,7 @@ impl Scene {
             detail,
             look: Look::of(options),
             demo: true,
+            view: HeadView::Front,
             fringe_tops: (FRINGE_SIDE_TOP, FRINGE_BACK_TOP),
         }
     }
@@ -1288,6 +1291,12 @@ impl Scene {
             detail,
             look: Look::of(options),
             demo: false,
+            view: match options.view {
+                SampleView::Demo | SampleView::Front => HeadView::Front,
+                SampleView::Top => HeadView::Top,
+                SampleView::Left | SampleView::Right => HeadView::Side,
+                SampleView::Back => HeadView::Back,
+            },
             fringe_tops: (PHOTO_FRINGE_SIDE_TOP, PHOTO_FRINGE_BACK_TOP),
         }
     }
@@ -1611,10 +1620,18 @@ impl Scene {
         let scalp = Mask { width: self.width, height: self.height, values: frame.mask };
         // What a photo's analysis would have to estimate is known here: the fringe's and the
         // skin's colours under the key light, and a rendering as sharp as its pixels.
+        let on_head = |p: Part| !matches!(p, Part::Background | Part::Clothing);
+        let head = Mask {
+            width: self.width,
+            height: self.height,
+            values: frame.parts.iter().map(|&p| if on_head(p) { 1.0 } else { 0.0 }).collect(),
+        };
         let analysis = Analysis {
             hair_colour: self.look.fringe.then_some(self.look.hair),
             skin_colour: Some(self.look.skin),
             blur_px: 0.5,
+            head: Some(head),
+            view: Some(self.view),
             ..Analysis::new(scalp, Scale::new(self.camera.px_per_mm))
         };
         SampleHead { image, analysis, parts: frame.parts }

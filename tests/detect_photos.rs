@@ -18,7 +18,9 @@ use smp_preview::detect::{guess_scalp, guess_scalp_explained};
 use smp_preview::hair::suggest_pigment;
 use smp_preview::scale::HEAD_BREADTH_MM;
 use smp_preview::settings::PigmentChoice;
-use smp_preview::{Analysis, RgbaImage};
+use smp_preview::settings::{Hairline, HairlineStyle, Treatment};
+use smp_preview::preview::BACK_VIEW_HAIRLINE;
+use smp_preview::{Analysis, Preview, RgbaImage, Settings};
 
 #[derive(Deserialize)]
 struct Fixture {
@@ -203,6 +205,64 @@ fn every_photo_gets_an_area_on_its_head_and_none_in_the_outer_frame() {
             let worst = (0..h).flat_map(|y| (0..w).map(move |x| (x, y))).filter(|&(x, y)| inside(x, y)).map(|(x, y)| mask.get(x, y)).fold(0.0f32, f32::max);
             if worst > 0.0 {
                 failures.push(format!("{name}: weight {worst:.2} in the outer {side} frame"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// What one click on "full head" or "hairline" does in the page: the treatment with the
+/// natural hairline the rules place (none on a photo from behind).
+fn one_click(preview: &mut Preview, treatment: Treatment) -> Settings {
+    let mut settings = Settings { treatment, ..Settings::default() };
+    if let Some(guess) = preview.describe(&settings).expect("describe").hairline_guesses.get(&HairlineStyle::Natural) {
+        settings.area.hairline = Some(Hairline { style: HairlineStyle::Natural, points: guess.points });
+        settings.softness = guess.softness;
+    }
+    settings
+}
+
+#[test]
+fn one_click_full_head_and_hairline_put_ink_on_the_head_only() {
+    let paths = support::photo_paths();
+    if paths.is_empty() {
+        return;
+    }
+    let fixture = fixture();
+    let mut failures = Vec::new();
+    for path in &paths {
+        let name = file_name(path);
+        let Some(annotation) = fixture.photos.iter().find(|a| a.file == name) else {
+            continue;
+        };
+        let mut preview = Preview::new(support::load_jpeg(path)).expect("photo");
+        let before = preview.photo().clone();
+        let (w, h) = (before.width, before.height);
+        for treatment in [Treatment::FullHead, Treatment::Hairline] {
+            let settings = one_click(&mut preview, treatment);
+            let after = preview.render(&settings).expect("render");
+            let changed = |x: u32, y: u32| before.pixel(x, y) != after.pixel(x, y);
+            let count = (0..h).flat_map(|y| (0..w).map(move |x| (x, y))).filter(|&(x, y)| changed(x, y)).count();
+            if treatment == Treatment::Hairline && annotation.view == "back" {
+                // From behind the front hairline is out of sight: no band, and advice saying so.
+                let advice = preview.describe(&settings).expect("describe").hairline_advice;
+                if count > 0 || advice.as_deref() != Some(BACK_VIEW_HAIRLINE) {
+                    failures.push(format!("{name} {treatment:?}: {count} pixels changed, advice {advice:?}"));
+                }
+            } else if count < (w * h / 500) as usize {
+                failures.push(format!("{name} {treatment:?}: only {count} pixels changed"));
+            }
+            // Nothing on the backdrop, the clothes, the neck or the ears; the face below the
+            // brows is left alone too. (Hair boxes may be reached: a hairline band blends into
+            // the hair behind it.)
+            for excluded in annotation.exclude.iter().filter(|e| e.what != "hair") {
+                let [x0, y0, x1, y1] = excluded.bounds;
+                let xs = (x0 * w as f32) as u32..((x1 * w as f32).ceil() as u32).min(w);
+                let ys = (y0 * h as f32) as u32..((y1 * h as f32).ceil() as u32).min(h);
+                let inked = ys.flat_map(|y| xs.clone().map(move |x| (x, y))).filter(|&(x, y)| changed(x, y)).count();
+                if inked > 0 {
+                    failures.push(format!("{name} {treatment:?}: {inked} pixels changed in the {} box {:?}", excluded.what, excluded.bounds));
+                }
             }
         }
     }

@@ -6,6 +6,7 @@
 use smp_preview::color;
 use smp_preview::scale::Scale;
 use smp_preview::settings::{self, AreaBase, Hairline, HairlineStyle, Shape, Treatment};
+use smp_preview::preview::{BACK_VIEW_HAIRLINE, HeadView};
 use smp_preview::{Analysis, Mask, Preview, RgbaImage, Settings};
 
 const SKIN: [u8; 3] = [214, 170, 140];
@@ -77,6 +78,22 @@ fn a_hairline_treatment_without_a_line_yet_uses_the_one_placed_by_the_rules() {
     let settings = Settings { treatment: Treatment::Hairline, ..Settings::default() };
     let after = preview.render(&settings).unwrap();
     assert!(!changed(preview.photo(), &after).is_empty());
+}
+
+#[test]
+fn from_behind_a_hairline_treatment_draws_nothing_and_says_why() {
+    let photo = RgbaImage::filled(W, H, [SKIN[0], SKIN[1], SKIN[2], 255]);
+    let analysis = Analysis { view: Some(HeadView::Back), ..Analysis::new(Mask::from_fn(W, H, |_, _| 1.0), Scale::new(PX_PER_MM)) };
+    let mut preview = Preview::with_analysis(photo, analysis);
+    let settings = Settings { treatment: Treatment::Hairline, ..Settings::default() };
+    let after = preview.render(&settings).unwrap();
+    assert!(changed(preview.photo(), &after).is_empty());
+    let description = preview.describe(&settings).unwrap();
+    assert!(description.hairline_guesses.is_empty());
+    assert_eq!(description.hairline_advice.as_deref(), Some(BACK_VIEW_HAIRLINE));
+    // The full head is still offered from behind.
+    let full = preview.render(&Settings { treatment: Treatment::FullHead, ..Settings::default() }).unwrap();
+    assert!(!changed(preview.photo(), &full).is_empty());
 }
 
 #[test]

@@ -57,7 +57,7 @@ mod view;
 mod working;
 
 use crate::image::{Mask, RgbaImage};
-use crate::preview::Analysis;
+use crate::preview::{Analysis, HeadView};
 use crate::scale::Scale;
 use grid::{Plane, Region, box_blur, dilate, erode, open};
 use regions::BACKGROUND;
@@ -137,6 +137,8 @@ pub fn guess_scalp_explained(photo: &RgbaImage) -> (Analysis, Option<Diagnosis>)
     let mut scalp = upsample(&guess.scalp, work.factor, photo.width, photo.height);
     refine_edge(photo, &mut scalp, &guess.edge, work.factor);
     let analysis = Analysis {
+        head: Some(upsample(&guess.outline.as_plane(), work.factor, photo.width, photo.height)),
+        view: Some(guess.view),
         eyes: guess.eyes,
         blur_px: blur_near(photo, &guess.near_head, work.factor as usize),
         hair_colour: guess.hair_colour,
@@ -153,6 +155,9 @@ struct Guess {
     /// side of it.
     edge: Vec<EdgeColours>,
     breadth: f32,
+    /// The head's outline: its skin and the hair attached to it.
+    outline: Region,
+    view: HeadView,
     /// The head's outline and a little beyond, where the photo's blur is measured.
     near_head: Region,
     /// Pupil centres, in photo pixels.
@@ -229,14 +234,20 @@ fn guess_on(photo: &RgbaImage, work: &Working) -> Option<Guess> {
     };
     // A profile's outline is as wide as the head is long: about 200 mm to the breadth's 150.
     let breadth = if matches!(view, View::Side { .. }) { b / PROFILE_LENGTH } else { b };
-    Some(Guess { scalp: soft, edge, breadth, near_head: near_head(&head), eyes, hair_colour, skin_colour, diagnosis })
+    let outline = outline(&head);
+    let view = match view {
+        View::Front { .. } => HeadView::Front,
+        View::Top => HeadView::Top,
+        View::Side { .. } => HeadView::Side,
+        View::Back => HeadView::Back,
+    };
+    Some(Guess { scalp: soft, edge, breadth, near_head: dilate(&outline, 2), outline, view, eyes, hair_colour, skin_colour, diagnosis })
 }
 
-/// The head's outline (its skin, the hair attached to it) and two working pixels around it.
-fn near_head(head: &Head) -> Region {
+/// The head's outline: its skin and the hair attached to it, row by row.
+fn outline(head: &Head) -> Region {
     let (w, h) = (head.skin.w, head.skin.h);
-    let outline = Region::from_fn(w, h, |x, y| head.outline_spans[y].is_some_and(|(a, z)| (a..=z).contains(&x)));
-    dilate(&outline, 2)
+    Region::from_fn(w, h, |x, y| head.outline_spans[y].is_some_and(|(a, z)| (a..=z).contains(&x)))
 }
 
 /// The photo's blur, measured on its edges within `near` (working pixels, `f` photo pixels
