@@ -23,6 +23,17 @@ pub const HEAD_WIDTH_RANGE: (f32, f32) = (120.0, 180.0); // mm across the head a
 
 /// Upper bound on stroke points, so a runaway script cannot stall the page.
 pub const MAX_STROKE_POINTS: usize = 200_000;
+/// How many times over the area's strokes and shapes may sweep the photo's pixels (see
+/// `Preview::check`): drawing time stays within seconds whatever the settings.
+pub const MAX_AREA_SWEEPS: f64 = 100.0;
+/// Positions placed on the picture (hairline handles, dot and patch centres), in fractions of
+/// the image: a little beyond its edges is allowed.
+pub const POSITION_RANGE: (f32, f32) = (-1.0, 2.0);
+/// Points of brush strokes and scar strips, in fractions of the image: dragging may leave the
+/// picture (the pointer stays captured), so these may lie far beyond it.
+pub const DRAWN_POINT_RANGE: (f32, f32) = (-100.0, 100.0);
+/// Pupils, in fractions of the image.
+pub const EYES_RANGE: (f32, f32) = (-0.5, 1.5);
 /// Upper bound on shapes (FUE scars come by the hundreds, not by the hundred thousand).
 pub const MAX_SHAPES: usize = 5_000;
 /// Sizes of shapes, in mm.
@@ -229,8 +240,8 @@ impl Settings {
         check_range("scale.pupilDistance", self.scale.pupil_distance, PUPIL_DISTANCE_RANGE, "mm")?;
         check_range("scale.headWidth", self.scale.head_width, HEAD_WIDTH_RANGE, "mm")?;
         if let Some(eyes) = self.scale.eyes {
-            if !eyes.iter().flatten().all(|v| v.is_finite() && (-0.5..=1.5).contains(v)) {
-                return Err(setting_error("scale.eyes", "each pupil must be an [x, y] pair of fractions of the image".into()));
+            if !eyes.iter().all(|p| in_range(p, EYES_RANGE)) {
+                return Err(setting_error("scale.eyes", format!("each pupil must be an [x, y] pair of fractions of the image, from {} to {}", EYES_RANGE.0, EYES_RANGE.1)));
             }
             if eyes[0] == eyes[1] {
                 return Err(setting_error("scale.eyes", "the two pupils must be at different places".into()));
@@ -242,15 +253,18 @@ impl Settings {
             let field = format!("area.strokes[{i}]");
             if !(stroke.radius.is_finite() && stroke.radius > 0.0 && stroke.radius <= 1.0) {
                 return Err(setting_error(
-                    &field,
-                    format!("radius must be above 0 and at most 1 (a fraction of the image width), got {}", stroke.radius),
+                    &format!("{field}.radius"),
+                    format!("must be above 0 and at most 1 (a fraction of the image width), got {}", stroke.radius),
                 ));
             }
             if stroke.points.is_empty() {
-                return Err(setting_error(&field, "a stroke needs at least one point".into()));
+                return Err(setting_error(&format!("{field}.points"), "a stroke needs at least one point".into()));
             }
-            if let Some(p) = stroke.points.iter().find(|p| !p.iter().all(|v| v.is_finite())) {
-                return Err(setting_error(&field, format!("point {p:?} is not a pair of finite numbers")));
+            if let Some(p) = stroke.points.iter().find(|p| !in_range(p, DRAWN_POINT_RANGE)) {
+                return Err(setting_error(
+                    &format!("{field}.points"),
+                    format!("point {p:?} must be a pair of fractions of the image from {} to {}", DRAWN_POINT_RANGE.0, DRAWN_POINT_RANGE.1),
+                ));
             }
             total_points += stroke.points.len();
         }
@@ -264,10 +278,10 @@ impl Settings {
     }
 
     fn validate_area_shapes(&self) -> Result<(), PreviewError> {
-        let finite_point = |p: &[f32; 2]| p.iter().all(|v| v.is_finite() && (-1.0..=2.0).contains(v));
+        let (min, max) = POSITION_RANGE;
         if let Some(hairline) = &self.area.hairline {
-            if !hairline.points.iter().all(finite_point) {
-                return Err(setting_error("area.hairline", "each handle must be an [x, y] pair of fractions of the image".into()));
+            if !hairline.points.iter().all(|p| in_range(p, POSITION_RANGE)) {
+                return Err(setting_error("area.hairline", format!("each handle must be an [x, y] pair of fractions of the image, from {min} to {max}")));
             }
         }
         if self.area.shapes.len() > MAX_SHAPES {
@@ -276,27 +290,29 @@ impl Settings {
         let mut strip_points = 0;
         for (i, shape) in self.area.shapes.iter().enumerate() {
             let field = format!("area.shapes[{i}]");
-            let (points, size): (Vec<&[f32; 2]>, Result<(), PreviewError>) = match shape {
+            let (points, range, size): (Vec<&[f32; 2]>, _, Result<(), PreviewError>) = match shape {
                 Shape::Strip { points, width } => {
                     strip_points += points.len();
                     if points.is_empty() {
-                        return Err(setting_error(&field, "a strip needs at least one point".into()));
+                        return Err(setting_error(&format!("{field}.points"), "a strip needs at least one point".into()));
                     }
-                    (points.iter().collect(), check_range(&format!("{field}.width"), *width, STRIP_WIDTH_RANGE, "mm"))
+                    (points.iter().collect(), DRAWN_POINT_RANGE, check_range(&format!("{field}.width"), *width, STRIP_WIDTH_RANGE, "mm"))
                 }
-                Shape::Dot { center, diameter } => (vec![center], check_range(&format!("{field}.diameter"), *diameter, DOT_DIAMETER_RANGE, "mm")),
+                Shape::Dot { center, diameter } => {
+                    (vec![center], POSITION_RANGE, check_range(&format!("{field}.diameter"), *diameter, DOT_DIAMETER_RANGE, "mm"))
+                }
                 Shape::Patch { center, radii, angle } => {
                     if !angle.is_finite() {
-                        return Err(setting_error(&field, format!("angle must be a number of degrees, got {angle}")));
+                        return Err(setting_error(&format!("{field}.angle"), format!("must be a finite number of degrees, got {angle}")));
                     }
                     let size = check_range(&format!("{field}.radii"), radii[0], PATCH_RADIUS_RANGE, "mm")
                         .and_then(|_| check_range(&format!("{field}.radii"), radii[1], PATCH_RADIUS_RANGE, "mm"));
-                    (vec![center], size)
+                    (vec![center], POSITION_RANGE, size)
                 }
             };
             size?;
-            if !points.into_iter().all(finite_point) {
-                return Err(setting_error(&field, "positions must be [x, y] pairs of fractions of the image".into()));
+            if !points.into_iter().all(|p| in_range(p, range)) {
+                return Err(setting_error(&field, format!("positions must be [x, y] pairs of fractions of the image, from {} to {}", range.0, range.1)));
             }
         }
         if strip_points > MAX_STROKE_POINTS {
@@ -309,6 +325,10 @@ impl Settings {
     pub fn density_fraction(&self) -> f32 {
         self.density / DENSITY_RANGE.1
     }
+}
+
+fn in_range(point: &[f32; 2], (min, max): (f32, f32)) -> bool {
+    point.iter().all(|v| (min..=max).contains(v))
 }
 
 fn check_range(field: &str, value: f32, (min, max): (f32, f32), unit: &str) -> Result<(), PreviewError> {
