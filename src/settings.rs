@@ -398,12 +398,25 @@ pub fn from_json(json: &str) -> Result<Settings, PreviewError> {
     if !json.trim_start().starts_with('{') {
         return Err(PreviewError::Setting { field: "settings".into(), message: "must be a JSON object".into() });
     }
-    let settings: Settings = serde_json::from_str(json).map_err(|e| {
+    let mut reader = serde_json::Deserializer::from_str(json);
+    let settings: Settings = serde_path_to_error::deserialize(&mut reader).map_err(|e| {
+        let path = e.path().to_string();
         // Line and column mean nothing for an object handed over by a script.
-        let message = e.to_string();
-        let message = message.split(" at line ").next().unwrap_or(&message).to_string();
-        PreviewError::Setting { field: "settings".into(), message }
+        let message = e.inner().to_string();
+        let message = message.split(" at line ").next().unwrap_or(&message);
+        let message = if message.starts_with("invalid type: null") {
+            // JSON.stringify turns NaN and the infinities into null.
+            "must be a number, got null (NaN and infinities become null in JSON)".to_string()
+        } else if message == "trailing characters" {
+            "has more items than expected".to_string()
+        } else {
+            message.replace("expected f32", "expected a number").replace("expected u32", "expected a whole number from 0 to 4294967295")
+        };
+        // The path names the field ("area.strokes[0].radius"); "." when the object itself is at fault.
+        let field = if path.is_empty() || path == "." { "settings".to_string() } else { path };
+        PreviewError::Setting { field, message }
     })?;
+    reader.end().map_err(|_| PreviewError::Setting { field: "settings".into(), message: "must be one JSON object".into() })?;
     settings.validate()?;
     Ok(settings)
 }
@@ -442,6 +455,37 @@ mod tests {
         // JSON.stringify turns NaN into null.
         assert!(from_json(r#"{"density": null}"#).is_err());
         assert!(from_json("[]").is_err());
+    }
+
+    #[test]
+    fn type_errors_name_the_field_by_its_path() {
+        let field = |json: &str| match from_json(json).unwrap_err() {
+            PreviewError::Setting { field, message } => {
+                assert!(!message.contains("f32") && !message.is_empty(), "{message}");
+                field
+            }
+            other => panic!("{other}"),
+        };
+        // NaN from a script reaches us as null.
+        assert_eq!(field(r#"{"density": null}"#), "density");
+        assert_eq!(field(r#"{"area": {"strokes": [{"radius": 0.1, "points": [[0, "a"]]}]}}"#), "area.strokes[0].points[0][1]");
+        assert_eq!(field(r#"{"scale": {"eyes": [[0.1, 0.2, 0.3], [0.5, 0.5]]}}"#), "scale.eyes[0]");
+        assert_eq!(field(r#"{"area": {"shapes": [{"kind": "star"}]}}"#), "area.shapes[0].kind");
+        assert_eq!(field(r#"{"seed": -1}"#), "seed");
+        assert_eq!(field(r#"{"density": 1e400}"#), "density");
+        assert_eq!(field(r#"{} {}"#), "settings");
+    }
+
+    #[test]
+    fn drawn_points_may_leave_the_picture_but_not_go_anywhere() {
+        let stroke = |x: f32| Settings {
+            area: Area { strokes: vec![Stroke { tool: Tool::Paint, radius: 0.05, points: vec![[0.5, 0.5], [x, 0.5]] }], ..Area::default() },
+            ..Settings::default()
+        };
+        stroke(-40.0).validate().unwrap();
+        let message = stroke(1e9).validate().unwrap_err().to_string();
+        assert!(message.contains("area.strokes[0].points") && message.contains("100"), "{message}");
+        assert!(stroke(f32::NAN).validate().is_err());
     }
 
     #[test]
