@@ -210,8 +210,9 @@ impl Preview {
     /// Validates `settings` and checks that their area can be drawn on this photo in bounded
     /// time: each stroke segment and shape costs the pixels of its bounding box (a strip's
     /// box once per segment), and all of them together may sweep the photo at most
-    /// `MAX_AREA_SWEEPS` times. Painting a whole head once with any brush sweeps it about
-    /// ten times; a script's million-point stroke across the picture would take hours.
+    /// `MAX_AREA_SWEEPS` times. Painting the whole picture over once, with any brush and the
+    /// element's closest point spacing, sweeps it about 12 times; a script's million-point
+    /// stroke across the picture would take hours.
     pub fn check(&self, settings: &Settings) -> Result<(), PreviewError> {
         settings.validate()?;
         let (w, h) = (self.width(), self.height());

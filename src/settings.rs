@@ -25,7 +25,7 @@ pub const HEAD_WIDTH_RANGE: (f32, f32) = (120.0, 180.0); // mm across the head a
 pub const MAX_STROKE_POINTS: usize = 200_000;
 /// How many times over the area's strokes and shapes may sweep the photo's pixels (see
 /// `Preview::check`): drawing time stays within seconds whatever the settings.
-pub const MAX_AREA_SWEEPS: f64 = 100.0;
+pub const MAX_AREA_SWEEPS: f64 = 200.0;
 /// Positions placed on the picture (hairline handles, dot and patch centres), in fractions of
 /// the image: a little beyond its edges is allowed.
 pub const POSITION_RANGE: (f32, f32) = (-1.0, 2.0);
