@@ -327,6 +327,14 @@ impl Settings {
     }
 }
 
+/// `text` cut to at most `max` characters, with an ellipsis when cut.
+fn shortened(text: String, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text,
+    }
+}
+
 fn in_range(point: &[f32; 2], (min, max): (f32, f32)) -> bool {
     point.iter().all(|v| (min..=max).contains(v))
 }
@@ -414,7 +422,8 @@ pub fn from_json(json: &str) -> Result<Settings, PreviewError> {
         };
         // The path names the field ("area.strokes[0].radius"); "." when the object itself is at fault.
         let field = if path.is_empty() || path == "." { "settings".to_string() } else { path };
-        PreviewError::Setting { field, message }
+        // Both may quote the input (an unknown key, a string value): keep a long one readable.
+        PreviewError::Setting { field: shortened(field, 80), message: shortened(message, 300) }
     })?;
     reader.end().map_err(|_| PreviewError::Setting { field: "settings".into(), message: "must be one JSON object".into() })?;
     settings.validate()?;
@@ -474,6 +483,9 @@ mod tests {
         assert_eq!(field(r#"{"seed": -1}"#), "seed");
         assert_eq!(field(r#"{"density": 1e400}"#), "density");
         assert_eq!(field(r#"{} {}"#), "settings");
+        let long = format!(r#"{{"{}": 1}}"#, "é".repeat(100_000));
+        let message = from_json(&long).unwrap_err().to_string();
+        assert!(message.chars().count() < 420 && message.contains('…'), "{} chars", message.len());
     }
 
     #[test]
