@@ -279,10 +279,10 @@ impl Settings {
 
     fn validate_area_shapes(&self) -> Result<(), PreviewError> {
         let (min, max) = POSITION_RANGE;
-        if let Some(hairline) = &self.area.hairline {
-            if !hairline.points.iter().all(|p| in_range(p, POSITION_RANGE)) {
-                return Err(setting_error("area.hairline", format!("each handle must be an [x, y] pair of fractions of the image, from {min} to {max}")));
-            }
+        if let Some(hairline) = &self.area.hairline
+            && !hairline.points.iter().all(|p| in_range(p, POSITION_RANGE))
+        {
+            return Err(setting_error("area.hairline.points", format!("each handle must be an [x, y] pair of fractions of the image, from {min} to {max}")));
         }
         if self.area.shapes.len() > MAX_SHAPES {
             return Err(setting_error("area.shapes", format!("{} shapes is more than the {MAX_SHAPES} allowed", self.area.shapes.len())));

@@ -1,5 +1,6 @@
 //! Bad photos: empty, tiny, strips, huge declared sizes, short buffers, transparency, and
 //! pupils marked anywhere. Each is handled or refused with a message; none panics.
+#![cfg(not(target_arch = "wasm32"))]
 
 use smp_preview::preview::MAX_SIDE;
 use smp_preview::settings::{Area, AreaBase, ScaleSetting, Stroke, Tool};

@@ -4,6 +4,7 @@
 //!
 //! Each property runs its own number of cases (over 100,000 in all, printed at the end of each
 //! test); `PROPTEST_CASES=<n>` runs every property <n> times instead, for a longer search.
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};

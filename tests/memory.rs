@@ -1,6 +1,7 @@
 //! Memory stays proportional to the photo: the peak of everything allocated while a photo is
 //! analysed and rendered (full head, then density fill), per pixel. Alone in its test binary,
 //! since it counts every allocation of the process.
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
