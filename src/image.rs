@@ -16,7 +16,10 @@ impl RgbaImage {
         if width == 0 || height == 0 {
             return Err(PreviewError::EmptyImage);
         }
-        let expected = width as usize * height as usize * 4;
+        // Checked: in wasm32 a usize is 32 bits, and 32768 × 32768 × 4 would wrap to 0.
+        let Some(expected) = (width as usize).checked_mul(height as usize).and_then(|n| n.checked_mul(4)) else {
+            return Err(PreviewError::ImageTooLarge { width, height, max_side: crate::preview::MAX_SIDE });
+        };
         if pixels.len() != expected {
             return Err(PreviewError::PixelCount { expected, actual: pixels.len() });
         }
@@ -27,6 +30,24 @@ impl RgbaImage {
     pub fn filled(width: u32, height: u32, rgba: [u8; 4]) -> Self {
         let pixels = rgba.iter().copied().cycle().take(width as usize * height as usize * 4).collect();
         Self { width, height, pixels }
+    }
+
+    /// Composites any transparency over white, so that every later stage sees an opaque photo
+    /// (a cut-out portrait's transparent background reads as white, not as the black its
+    /// hidden colour channels often hold). Returns whether anything was transparent.
+    pub fn flatten_alpha(&mut self) -> bool {
+        let mut any = false;
+        for px in self.pixels.chunks_exact_mut(4) {
+            let a = px[3] as u32;
+            if a < 255 {
+                any = true;
+                for c in &mut px[..3] {
+                    *c = ((*c as u32 * a + 255 * (255 - a) + 127) / 255) as u8;
+                }
+                px[3] = 255;
+            }
+        }
+        any
     }
 
     pub fn pixel_count(&self) -> usize {
@@ -87,5 +108,24 @@ impl Mask {
     /// Sum of weights: the area in pixels.
     pub fn area(&self) -> f32 {
         self.values.iter().sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transparency_is_flattened_over_white() {
+        let mut image = RgbaImage::new(3, 1, vec![0, 0, 0, 0, 200, 100, 0, 255, 0, 0, 0, 128]).unwrap();
+        assert!(image.flatten_alpha());
+        assert_eq!(image.pixels, vec![255, 255, 255, 255, 200, 100, 0, 255, 127, 127, 127, 255]);
+        assert!(!image.flatten_alpha(), "opaque images are left alone");
+    }
+
+    #[test]
+    fn declared_sizes_that_overflow_are_refused() {
+        assert!(matches!(RgbaImage::new(u32::MAX, u32::MAX, vec![]), Err(PreviewError::ImageTooLarge { .. })));
+        assert_eq!(RgbaImage::new(0, 5, vec![]), Err(PreviewError::EmptyImage));
     }
 }

@@ -9,7 +9,7 @@ use crate::sample;
 use crate::scale::{HEAD_BREADTH_MM, Scale};
 use crate::hair;
 use crate::hairline::{self, Landmarks};
-use crate::settings::{Hairline, HairlineStyle, Limits, PATCH_RADIUS_RANGE, PigmentChoice, ScaleSetting, Settings, Treatment};
+use crate::settings::{Hairline, HairlineStyle, Limits, MAX_AREA_SWEEPS, PATCH_RADIUS_RANGE, PigmentChoice, ScaleSetting, Settings, Shape, Treatment};
 use crate::stage::Stage;
 use crate::strands;
 use serde::Serialize;
@@ -122,13 +122,19 @@ pub struct Preview {
 }
 
 impl Preview {
-    /// Analyses a photo (scalp guess and scale).
-    pub fn new(photo: RgbaImage) -> Result<Self, PreviewError> {
-        if photo.width > MAX_SIDE || photo.height > MAX_SIDE {
-            return Err(PreviewError::ImageTooLarge { width: photo.width, height: photo.height, max_side: MAX_SIDE });
-        }
+    /// Analyses a photo (scalp guess and scale). Transparency is flattened over white first.
+    pub fn new(mut photo: RgbaImage) -> Result<Self, PreviewError> {
+        check_size(photo.width, photo.height)?;
+        photo.flatten_alpha();
         let analysis = detect::guess_scalp(&photo);
         Ok(Self::with_analysis(photo, analysis))
+    }
+
+    /// A photo from raw RGBA bytes as a canvas gives them: the size is checked before the
+    /// bytes, so a huge declared size is reported as such, not as missing data.
+    pub fn from_rgba(width: u32, height: u32, pixels: Vec<u8>) -> Result<Self, PreviewError> {
+        check_size(width, height)?;
+        Self::new(RgbaImage::new(width, height, pixels)?)
     }
 
     /// The generated demo head, whose scalp and scale are known exactly.
@@ -165,7 +171,7 @@ impl Preview {
 
     /// The treatment area's weight per pixel for these settings (1 = full density).
     pub fn area(&mut self, settings: &Settings) -> Result<&Mask, PreviewError> {
-        settings.validate()?;
+        self.check(settings)?;
         Ok(&area_weights(&mut self.area_cache, &self.analysis, &self.photo, settings).weights)
     }
 
@@ -178,7 +184,7 @@ impl Preview {
 
     /// Renders into `out`, which must hold width × height RGBA pixels (the canvas buffer).
     pub fn render_into(&mut self, settings: &Settings, out: &mut [u8]) -> Result<(), PreviewError> {
-        settings.validate()?;
+        self.check(settings)?;
         if out.len() != self.photo.pixels.len() {
             return Err(PreviewError::PixelCount { expected: self.photo.pixels.len(), actual: out.len() });
         }
@@ -207,7 +213,7 @@ impl Preview {
 
     /// The impressions these settings show, in field order.
     pub fn visible_impressions(&mut self, settings: &Settings) -> Result<Vec<Impression>, PreviewError> {
-        settings.validate()?;
+        self.check(settings)?;
         let scale = self.analysis.scale_for(&settings.scale);
         let weights = area_weights(&mut self.area_cache, &self.analysis, &self.photo, settings);
         let field = DotField::new(settings.seed, scale, settings.grouping).with_edge_wander(edge_wander(settings));
@@ -215,6 +221,28 @@ impl Preview {
         let mut found = Vec::new();
         field.for_each_visible(weights, settings.density_fraction() * stage.density, |imp| found.push(imp));
         Ok(found)
+    }
+
+    /// Validates `settings` and checks that their area can be drawn on this photo in bounded
+    /// time: each stroke segment and shape costs the pixels of its bounding box (a strip's
+    /// box once per segment), and all of them together may sweep the photo at most
+    /// `MAX_AREA_SWEEPS` times. Painting the whole picture over once, with any brush and the
+    /// element's closest point spacing, sweeps it about 12 times; a script's million-point
+    /// stroke across the picture would take hours.
+    pub fn check(&self, settings: &Settings) -> Result<(), PreviewError> {
+        settings.validate()?;
+        let (w, h) = (self.width(), self.height());
+        let sweeps = area_work(settings, self.analysis.scale_for(&settings.scale), w, h) / (w as f64 * h as f64);
+        if sweeps > MAX_AREA_SWEEPS {
+            return Err(PreviewError::Setting {
+                field: "area".into(),
+                message: format!(
+                    "the strokes and shapes would take too long to draw: together they sweep the picture {sweeps:.0} times, \
+                     and at most {MAX_AREA_SWEEPS:.0} are allowed. Remove some, or clear the area and paint it again."
+                ),
+            });
+        }
+        Ok(())
     }
 
     /// Hair strands on the photo at this scale, computed once per scale.
@@ -344,6 +372,52 @@ fn mean_colour(photo: &RgbaImage, mask: &Mask) -> [f32; 3] {
 /// How irregular the area's edge is: set by the hairline's style, natural by default.
 fn edge_wander(settings: &Settings) -> f32 {
     settings.area.hairline.as_ref().map_or(crate::dots::EDGE_WANDER, |h| hairline::style_shape(h.style).edge_wander)
+}
+
+fn check_size(width: u32, height: u32) -> Result<(), PreviewError> {
+    if width == 0 || height == 0 {
+        return Err(PreviewError::EmptyImage);
+    }
+    if width > MAX_SIDE || height > MAX_SIDE {
+        return Err(PreviewError::ImageTooLarge { width, height, max_side: MAX_SIDE });
+    }
+    Ok(())
+}
+
+/// Pixels the area's shapes and strokes visit when drawn on a `width` × `height` photo, the
+/// way `region` draws them (each within its clipped bounding box).
+fn area_work(settings: &Settings, scale: Scale, width: u32, height: u32) -> f64 {
+    let (w, h) = (width as f32, height as f32);
+    let px = |p: &[f32; 2]| (p[0] * w, p[1] * h);
+    let rect = |points: &[(f32, f32)], margin: f32| {
+        region::PixelRect::around(points, margin, width, height).map_or(0.0, |r| r.width() as f64 * r.height() as f64)
+    };
+    let blend = 1.5 * scale.px(settings.softness);
+    let shapes: f64 = settings
+        .area
+        .shapes
+        .iter()
+        .map(|shape| match shape {
+            Shape::Strip { points, width } => {
+                let points: Vec<_> = points.iter().map(px).collect();
+                rect(&points, scale.px(width / 2.0) + blend + 1.0) * points.len().saturating_sub(1).max(1) as f64
+            }
+            Shape::Dot { center, diameter } => rect(&[px(center)], scale.px(diameter / 2.0) + blend + 1.0),
+            Shape::Patch { center, radii, .. } => rect(&[px(center)], scale.px(radii[0].max(radii[1])) + blend + 1.0),
+        })
+        .sum();
+    let strokes: f64 = settings
+        .area
+        .strokes
+        .iter()
+        .map(|stroke| {
+            let radius = stroke.radius * w;
+            let points: Vec<_> = stroke.points.iter().map(px).collect();
+            let segments: f64 = points.windows(2).map(|s| rect(s, radius)).sum();
+            rect(&points, radius) + segments
+        })
+        .sum();
+    shapes + strokes
 }
 
 fn area_weights<'a>(cache: &'a mut AreaCache, analysis: &Analysis, photo: &RgbaImage, settings: &Settings) -> &'a AreaWeights {

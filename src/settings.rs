@@ -23,6 +23,17 @@ pub const HEAD_WIDTH_RANGE: (f32, f32) = (120.0, 180.0); // mm across the head a
 
 /// Upper bound on stroke points, so a runaway script cannot stall the page.
 pub const MAX_STROKE_POINTS: usize = 200_000;
+/// How many times over the area's strokes and shapes may sweep the photo's pixels (see
+/// `Preview::check`): drawing time stays within seconds whatever the settings.
+pub const MAX_AREA_SWEEPS: f64 = 200.0;
+/// Positions placed on the picture (hairline handles, dot and patch centres), in fractions of
+/// the image: a little beyond its edges is allowed.
+pub const POSITION_RANGE: (f32, f32) = (-1.0, 2.0);
+/// Points of brush strokes and scar strips, in fractions of the image: dragging may leave the
+/// picture (the pointer stays captured), so these may lie far beyond it.
+pub const DRAWN_POINT_RANGE: (f32, f32) = (-100.0, 100.0);
+/// Pupils, in fractions of the image.
+pub const EYES_RANGE: (f32, f32) = (-0.5, 1.5);
 /// Upper bound on shapes (FUE scars come by the hundreds, not by the hundred thousand).
 pub const MAX_SHAPES: usize = 5_000;
 /// Sizes of shapes, in mm.
@@ -229,8 +240,8 @@ impl Settings {
         check_range("scale.pupilDistance", self.scale.pupil_distance, PUPIL_DISTANCE_RANGE, "mm")?;
         check_range("scale.headWidth", self.scale.head_width, HEAD_WIDTH_RANGE, "mm")?;
         if let Some(eyes) = self.scale.eyes {
-            if !eyes.iter().flatten().all(|v| v.is_finite() && (-0.5..=1.5).contains(v)) {
-                return Err(setting_error("scale.eyes", "each pupil must be an [x, y] pair of fractions of the image".into()));
+            if !eyes.iter().all(|p| in_range(p, EYES_RANGE)) {
+                return Err(setting_error("scale.eyes", format!("each pupil must be an [x, y] pair of fractions of the image, from {} to {}", EYES_RANGE.0, EYES_RANGE.1)));
             }
             if eyes[0] == eyes[1] {
                 return Err(setting_error("scale.eyes", "the two pupils must be at different places".into()));
@@ -242,15 +253,18 @@ impl Settings {
             let field = format!("area.strokes[{i}]");
             if !(stroke.radius.is_finite() && stroke.radius > 0.0 && stroke.radius <= 1.0) {
                 return Err(setting_error(
-                    &field,
-                    format!("radius must be above 0 and at most 1 (a fraction of the image width), got {}", stroke.radius),
+                    &format!("{field}.radius"),
+                    format!("must be above 0 and at most 1 (a fraction of the image width), got {}", stroke.radius),
                 ));
             }
             if stroke.points.is_empty() {
-                return Err(setting_error(&field, "a stroke needs at least one point".into()));
+                return Err(setting_error(&format!("{field}.points"), "a stroke needs at least one point".into()));
             }
-            if let Some(p) = stroke.points.iter().find(|p| !p.iter().all(|v| v.is_finite())) {
-                return Err(setting_error(&field, format!("point {p:?} is not a pair of finite numbers")));
+            if let Some(p) = stroke.points.iter().find(|p| !in_range(p, DRAWN_POINT_RANGE)) {
+                return Err(setting_error(
+                    &format!("{field}.points"),
+                    format!("point {p:?} must be a pair of fractions of the image from {} to {}", DRAWN_POINT_RANGE.0, DRAWN_POINT_RANGE.1),
+                ));
             }
             total_points += stroke.points.len();
         }
@@ -264,11 +278,11 @@ impl Settings {
     }
 
     fn validate_area_shapes(&self) -> Result<(), PreviewError> {
-        let finite_point = |p: &[f32; 2]| p.iter().all(|v| v.is_finite() && (-1.0..=2.0).contains(v));
-        if let Some(hairline) = &self.area.hairline {
-            if !hairline.points.iter().all(finite_point) {
-                return Err(setting_error("area.hairline", "each handle must be an [x, y] pair of fractions of the image".into()));
-            }
+        let (min, max) = POSITION_RANGE;
+        if let Some(hairline) = &self.area.hairline
+            && !hairline.points.iter().all(|p| in_range(p, POSITION_RANGE))
+        {
+            return Err(setting_error("area.hairline.points", format!("each handle must be an [x, y] pair of fractions of the image, from {min} to {max}")));
         }
         if self.area.shapes.len() > MAX_SHAPES {
             return Err(setting_error("area.shapes", format!("{} shapes is more than the {MAX_SHAPES} allowed", self.area.shapes.len())));
@@ -276,27 +290,29 @@ impl Settings {
         let mut strip_points = 0;
         for (i, shape) in self.area.shapes.iter().enumerate() {
             let field = format!("area.shapes[{i}]");
-            let (points, size): (Vec<&[f32; 2]>, Result<(), PreviewError>) = match shape {
+            let (points, range, size): (Vec<&[f32; 2]>, _, Result<(), PreviewError>) = match shape {
                 Shape::Strip { points, width } => {
                     strip_points += points.len();
                     if points.is_empty() {
-                        return Err(setting_error(&field, "a strip needs at least one point".into()));
+                        return Err(setting_error(&format!("{field}.points"), "a strip needs at least one point".into()));
                     }
-                    (points.iter().collect(), check_range(&format!("{field}.width"), *width, STRIP_WIDTH_RANGE, "mm"))
+                    (points.iter().collect(), DRAWN_POINT_RANGE, check_range(&format!("{field}.width"), *width, STRIP_WIDTH_RANGE, "mm"))
                 }
-                Shape::Dot { center, diameter } => (vec![center], check_range(&format!("{field}.diameter"), *diameter, DOT_DIAMETER_RANGE, "mm")),
+                Shape::Dot { center, diameter } => {
+                    (vec![center], POSITION_RANGE, check_range(&format!("{field}.diameter"), *diameter, DOT_DIAMETER_RANGE, "mm"))
+                }
                 Shape::Patch { center, radii, angle } => {
                     if !angle.is_finite() {
-                        return Err(setting_error(&field, format!("angle must be a number of degrees, got {angle}")));
+                        return Err(setting_error(&format!("{field}.angle"), format!("must be a finite number of degrees, got {angle}")));
                     }
                     let size = check_range(&format!("{field}.radii"), radii[0], PATCH_RADIUS_RANGE, "mm")
                         .and_then(|_| check_range(&format!("{field}.radii"), radii[1], PATCH_RADIUS_RANGE, "mm"));
-                    (vec![center], size)
+                    (vec![center], POSITION_RANGE, size)
                 }
             };
             size?;
-            if !points.into_iter().all(finite_point) {
-                return Err(setting_error(&field, "positions must be [x, y] pairs of fractions of the image".into()));
+            if !points.into_iter().all(|p| in_range(p, range)) {
+                return Err(setting_error(&field, format!("positions must be [x, y] pairs of fractions of the image, from {} to {}", range.0, range.1)));
             }
         }
         if strip_points > MAX_STROKE_POINTS {
@@ -309,6 +325,18 @@ impl Settings {
     pub fn density_fraction(&self) -> f32 {
         self.density / DENSITY_RANGE.1
     }
+}
+
+/// `text` cut to at most `max` characters, with an ellipsis when cut.
+fn shortened(text: String, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text,
+    }
+}
+
+fn in_range(point: &[f32; 2], (min, max): (f32, f32)) -> bool {
+    point.iter().all(|v| (min..=max).contains(v))
 }
 
 fn check_range(field: &str, value: f32, (min, max): (f32, f32), unit: &str) -> Result<(), PreviewError> {
@@ -378,12 +406,26 @@ pub fn from_json(json: &str) -> Result<Settings, PreviewError> {
     if !json.trim_start().starts_with('{') {
         return Err(PreviewError::Setting { field: "settings".into(), message: "must be a JSON object".into() });
     }
-    let settings: Settings = serde_json::from_str(json).map_err(|e| {
+    let mut reader = serde_json::Deserializer::from_str(json);
+    let settings: Settings = serde_path_to_error::deserialize(&mut reader).map_err(|e| {
+        let path = e.path().to_string();
         // Line and column mean nothing for an object handed over by a script.
-        let message = e.to_string();
-        let message = message.split(" at line ").next().unwrap_or(&message).to_string();
-        PreviewError::Setting { field: "settings".into(), message }
+        let message = e.inner().to_string();
+        let message = message.split(" at line ").next().unwrap_or(&message);
+        let message = if message.starts_with("invalid type: null") {
+            // JSON.stringify turns NaN and the infinities into null.
+            "must be a number, got null (NaN and infinities become null in JSON)".to_string()
+        } else if message == "trailing characters" {
+            "has more items than expected".to_string()
+        } else {
+            message.replace("expected f32", "expected a number").replace("expected u32", "expected a whole number from 0 to 4294967295")
+        };
+        // The path names the field ("area.strokes[0].radius"); "." when the object itself is at fault.
+        let field = if path.is_empty() || path == "." { "settings".to_string() } else { path };
+        // Both may quote the input (an unknown key, a string value): keep a long one readable.
+        PreviewError::Setting { field: shortened(field, 80), message: shortened(message, 300) }
     })?;
+    reader.end().map_err(|_| PreviewError::Setting { field: "settings".into(), message: "must be one JSON object".into() })?;
     settings.validate()?;
     Ok(settings)
 }
@@ -422,6 +464,40 @@ mod tests {
         // JSON.stringify turns NaN into null.
         assert!(from_json(r#"{"density": null}"#).is_err());
         assert!(from_json("[]").is_err());
+    }
+
+    #[test]
+    fn type_errors_name_the_field_by_its_path() {
+        let field = |json: &str| match from_json(json).unwrap_err() {
+            PreviewError::Setting { field, message } => {
+                assert!(!message.contains("f32") && !message.is_empty(), "{message}");
+                field
+            }
+            other => panic!("{other}"),
+        };
+        // NaN from a script reaches us as null.
+        assert_eq!(field(r#"{"density": null}"#), "density");
+        assert_eq!(field(r#"{"area": {"strokes": [{"radius": 0.1, "points": [[0, "a"]]}]}}"#), "area.strokes[0].points[0][1]");
+        assert_eq!(field(r#"{"scale": {"eyes": [[0.1, 0.2, 0.3], [0.5, 0.5]]}}"#), "scale.eyes[0]");
+        assert_eq!(field(r#"{"area": {"shapes": [{"kind": "star"}]}}"#), "area.shapes[0].kind");
+        assert_eq!(field(r#"{"seed": -1}"#), "seed");
+        assert_eq!(field(r#"{"density": 1e400}"#), "density");
+        assert_eq!(field(r#"{} {}"#), "settings");
+        let long = format!(r#"{{"{}": 1}}"#, "é".repeat(100_000));
+        let message = from_json(&long).unwrap_err().to_string();
+        assert!(message.chars().count() < 420 && message.contains('…'), "{} chars", message.len());
+    }
+
+    #[test]
+    fn drawn_points_may_leave_the_picture_but_not_go_anywhere() {
+        let stroke = |x: f32| Settings {
+            area: Area { strokes: vec![Stroke { tool: Tool::Paint, radius: 0.05, points: vec![[0.5, 0.5], [x, 0.5]] }], ..Area::default() },
+            ..Settings::default()
+        };
+        stroke(-40.0).validate().unwrap();
+        let message = stroke(1e9).validate().unwrap_err().to_string();
+        assert!(message.contains("area.strokes[0].points") && message.contains("100"), "{message}");
+        assert!(stroke(f32::NAN).validate().is_err());
     }
 
     #[test]

@@ -1,21 +1,32 @@
 //! The browser façade: the only `wasm_bindgen` code. It converts JS values to core types and
 //! core errors to `JsError`s, and draws into the canvases the page gives it.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::Clamped;
 use web_sys::{CanvasRenderingContext2d, ImageData};
 
 use crate::settings::{self, Limits};
-use crate::{Preview, PreviewError, RgbaImage, Settings};
+use crate::{Preview, PreviewError, Settings};
 
 /// Tint of the area overlay (the brand's pink; the page may recolour it with CSS filters).
 const AREA_TINT: [u8; 3] = [236, 64, 122];
 
+/// Set by the panic hook. A panic aborts the call with a trap (a `WebAssembly.RuntimeError`
+/// in JS) and leaves this instance unusable: its memory may be half-updated, and an object
+/// whose method trapped stays borrowed, so later calls on it throw "recursive use of an
+/// object". The page must start a fresh instance; `Preview.panicked()` tells it to.
+static PANICKED: AtomicBool = AtomicBool::new(false);
+
 #[wasm_bindgen(start)]
 fn start() {
-    // A panic still means a bug, but it reaches the console with its message.
-    console_error_panic_hook::set_once();
+    std::panic::set_hook(Box::new(|info| {
+        PANICKED.store(true, Ordering::SeqCst);
+        // A panic still means a bug: it reaches the console with its message.
+        console_error_panic_hook::hook(info);
+    }));
 }
 
 /// One photo (or the demo head), analysed once, rendered for any settings.
@@ -27,16 +38,27 @@ pub struct WebPreview {
 
 #[wasm_bindgen(js_class = Preview)]
 impl WebPreview {
-    /// A photo from canvas `ImageData` pixels (RGBA, `width` × `height`).
+    /// A photo from canvas `ImageData` pixels (RGBA, `width` × `height`). Sizes beyond
+    /// `limits().maxSide` are refused; transparency is flattened over white.
     #[wasm_bindgen(constructor)]
     pub fn new(width: u32, height: u32, pixels: Vec<u8>) -> Result<WebPreview, JsError> {
-        let photo = RgbaImage::new(width, height, pixels).map_err(js_error)?;
-        Ok(Self::wrap(Preview::new(photo).map_err(js_error)?))
+        Ok(Self::wrap(Preview::from_rgba(width, height, pixels).map_err(js_error)?))
+    }
+
+    /// Whether this instance of the module has panicked. After a panic (a
+    /// `WebAssembly.RuntimeError` thrown by any call) nothing in it can be trusted: the page
+    /// should report the error and load a fresh instance of the module for the next photo.
+    /// Reading this flag is safe even then: it touches no allocation.
+    pub fn panicked() -> bool {
+        PANICKED.load(Ordering::SeqCst)
     }
 
     /// The generated demo head.
     pub fn sample(width: u32, height: u32) -> Result<WebPreview, JsError> {
-        if width == 0 || height == 0 || width > crate::preview::MAX_SIDE || height > crate::preview::MAX_SIDE {
+        if width == 0 || height == 0 {
+            return Err(js_error(PreviewError::EmptyImage));
+        }
+        if width > crate::preview::MAX_SIDE || height > crate::preview::MAX_SIDE {
             return Err(js_error(PreviewError::ImageTooLarge { width, height, max_side: crate::preview::MAX_SIDE }));
         }
         Ok(Self::wrap(Preview::sample(width, height)))

@@ -72,6 +72,67 @@ fn a_photo_with_the_wrong_pixel_count_is_refused_with_a_message() {
     assert!(message.contains("incomplete"), "{message}");
 }
 
+/// A JS object from JSON, with `value` set at `key` (for NaN and the infinities, which JSON lacks).
+fn settings_with(json: &str, path: &[&str], value: f64) -> JsValue {
+    let settings = js_sys::JSON::parse(json).unwrap();
+    let mut target = settings.clone();
+    for key in &path[..path.len() - 1] {
+        target = js_sys::Reflect::get(&target, &JsValue::from_str(key)).unwrap();
+    }
+    js_sys::Reflect::set(&target, &JsValue::from_str(path[path.len() - 1]), &JsValue::from_f64(value)).unwrap();
+    settings
+}
+
+#[wasm_bindgen_test]
+fn hostile_input_becomes_js_errors_not_traps() {
+    // Declared sizes are checked before the bytes: a huge size is named as such.
+    let message = error_message(WebPreview::new(30_000, 30_000, vec![0; 16]).map(|_| ()).unwrap_err());
+    assert!(message.contains("30000") && message.contains("4096"), "{message}");
+    let message = error_message(WebPreview::new(0, 0, vec![]).map(|_| ()).unwrap_err());
+    assert!(message.contains("no pixels"), "{message}");
+    for (w, h) in [(0, 10), (10_000, 100)] {
+        assert!(!error_message(WebPreview::sample(w, h).map(|_| ()).unwrap_err()).is_empty());
+    }
+
+    let mut preview = WebPreview::sample(64, 48).unwrap();
+    let ctx = canvas(64, 48);
+    let nan = settings_with("{}", &["density"], f64::NAN);
+    let message = error_message(preview.render(&ctx, nan).unwrap_err());
+    assert!(message.contains("\"density\"") && message.contains("null"), "{message}");
+    let infinite = settings_with(r#"{"area": {"strokes": [{"radius": 0.1, "points": [[0.5, 0.5]]}]}}"#, &["area", "strokes", "0", "radius"], f64::INFINITY);
+    let message = error_message(preview.render(&ctx, infinite).unwrap_err());
+    assert!(message.contains("area.strokes[0].radius"), "{message}");
+    let negative = settings_with(r#"{"scale": {}}"#, &["scale", "headWidth"], -150.0);
+    let message = error_message(preview.describe(negative).unwrap_err());
+    assert!(message.contains("scale.headWidth") && message.contains("180"), "{message}");
+
+    // Too many points, and a stroke that would take hours to draw.
+    let points = |n: usize| (0..n).map(|i| if i % 2 == 0 { "[0,0]" } else { "[1,1]" }).collect::<Vec<_>>().join(",");
+    let many = js_sys::JSON::parse(&format!(r#"{{"area": {{"strokes": [{{"radius": 0.01, "points": [{}]}}]}}}}"#, points(200_001))).unwrap();
+    let message = error_message(preview.render(&ctx, many).unwrap_err());
+    assert!(message.contains("area.strokes") && message.contains("200000"), "{message}");
+    let slow = js_sys::JSON::parse(&format!(r#"{{"area": {{"strokes": [{{"radius": 1, "points": [{}]}}]}}}}"#, points(1_000))).unwrap();
+    let message = error_message(preview.render(&ctx, slow).unwrap_err());
+    assert!(message.contains("\"area\"") && message.contains("sweep"), "{message}");
+
+    // None of it was a panic, and the previewer still works.
+    assert!(!WebPreview::panicked());
+    preview.render(&ctx, WebPreview::default_settings().unwrap()).unwrap();
+}
+
+#[wasm_bindgen_test]
+fn a_transparent_photo_is_flattened_over_white() {
+    let mut photo = vec![0u8; 8 * 8 * 4];
+    photo.chunks_exact_mut(4).step_by(2).for_each(|px| px.copy_from_slice(&[200, 120, 90, 255]));
+    let preview = WebPreview::new(8, 8, photo).unwrap();
+    let ctx = canvas(8, 8);
+    preview.draw_photo(&ctx).unwrap();
+    let drawn = pixels(&ctx, 8, 8);
+    assert!(drawn.chunks_exact(4).all(|px| px[3] == 255), "every pixel opaque");
+    assert_eq!(&drawn[4..8], &[255, 255, 255, 255], "a transparent pixel shows white");
+    assert_eq!(&drawn[..4], &[200, 120, 90, 255]);
+}
+
 #[wasm_bindgen_test]
 fn limits_describe_every_slider() {
     let json: String = js_sys::JSON::stringify(&WebPreview::limits().unwrap()).unwrap().into();
