@@ -3,10 +3,13 @@
 // All pixel work happens in the wasm module (./pkg/smp_preview.js); this file only moves data
 // and wires the DOM. The photo is decoded by the browser and never leaves the device.
 //
-// Public API (see README): attributes `src`, `max-size`; properties `settings`, `renderCount`,
-// `width`, `height`, `pxPerMm`, `description`, `divider`; methods `load(source)`,
-// `toBlob(type, quality)`, `undo()`, `redo()`; events `smp-ready`, `smp-change`, `smp-error`
-// (all bubble and are composed).
+// Public API (see README): attributes `src`, `max-size`, the starting settings (`treatment`,
+// `density`, `impression-size`, `shade`, `softness`, `pigment`, `session`, `hairline-style`),
+// branding (`logo`, `logo-alt`, `cta-label`, `cta-href`, `disclaimer`), `share-key`,
+// `share-url`; properties `settings`, `renderCount`, `width`, `height`, `pxPerMm`,
+// `description`, `divider`, `shareUrl`; methods `load(source)`, `toBlob(type, quality)`,
+// `exportImage(options)`, `undo()`, `redo()`; events `smp-ready`, `smp-change`, `smp-error`,
+// `smp-analytics` (all bubble and are composed).
 
 const PKG_URL = new URL('./pkg/smp_preview.js', import.meta.url).href;
 
@@ -16,6 +19,22 @@ const DEFAULT_MAX_SIZE = 2048;
 const HISTORY_LIMIT = 100;
 /** Brush size in mm of scalp (slider range and start value). */
 const BRUSH_MM = { min: 2, max: 40, step: 1, value: 10 };
+/** Quiet time before a settings change is reported to analytics (one event per burst). */
+const ANALYTICS_DEBOUNCE_MS = 800;
+/** The settings fields reported to analytics: numbers and names, never positions on the photo. */
+const ANALYTICS_FIELDS = ['treatment', 'density', 'impressionSize', 'shade', 'softness', 'pigment', 'session', 'monthsSinceSession', 'grouping'];
+/** Attributes giving the starting settings: attribute → [settings field, kind]. */
+const SETTING_ATTRIBUTES = {
+  density: ['density', 'number'],
+  'impression-size': ['impressionSize', 'number'],
+  shade: ['shade', 'number'],
+  softness: ['softness', 'number'],
+  session: ['session', 'number'],
+  pigment: ['pigment', 'string'],
+};
+const DEFAULT_DISCLAIMER = 'Simulation – individual results vary.';
+const EXPORT_KINDS = ['after', 'side-by-side', 'split'];
+const EXPORT_TYPES = { 'image/png': 'png', 'image/jpeg': 'jpg' };
 
 let wasmPromise = null;
 /** Loads and initialises the wasm module once per page, whatever the number of elements. */
@@ -158,6 +177,8 @@ const STYLE = /* css */ `
   --_divider: var(--smp-divider-color, #ffffff);
   --_error: var(--smp-error-color, #b42318);
   --_stage-max-height: var(--smp-stage-max-height, 72vh);
+  --_cta: var(--smp-cta-bg, var(--_accent));
+  --_cta-contrast: var(--smp-cta-color, var(--_accent-contrast));
   display: block;
   container-type: inline-size;
   font-family: var(--_font);
@@ -171,12 +192,32 @@ const STYLE = /* css */ `
 svg { width: 18px; height: 18px; fill: none; stroke: currentColor; stroke-width: 2; stroke-linecap: round; stroke-linejoin: round; flex: none; }
 
 .frame {
+  /* Inherited properties a host page might set (on the element itself or an ancestor) stop here. */
+  font: 400 15px/1.4 var(--_font); color: var(--_text);
+  letter-spacing: normal; word-spacing: normal; text-transform: none; text-align: start; text-indent: 0;
+  text-shadow: none; white-space: normal; font-style: normal; font-variant: normal; visibility: visible;
+  cursor: auto; direction: ltr; writing-mode: horizontal-tb; hyphens: manual; word-break: normal;
   background: var(--_surface);
   border: 1px solid var(--_border);
   border-radius: var(--_radius);
   overflow: hidden;
   overflow: clip; /* clips the corners without becoming a scroll container (the stage is sticky) */
 }
+
+/* Brand row: the clinic's logo and its call to action */
+.brand {
+  display: flex; flex-wrap: wrap; align-items: center; gap: 8px 12px;
+  padding: 10px 12px; border-bottom: 1px solid var(--_border);
+}
+.brand .spacer { flex: 1 1 0; }
+.logo { display: block; height: var(--smp-logo-height, 36px); width: auto; max-width: 50%; object-fit: contain; }
+.cta {
+  display: inline-flex; align-items: center; justify-content: center; min-height: 40px; padding: 0 16px;
+  font: inherit; font-size: 15px; font-weight: 650; text-decoration: none; text-align: center;
+  background: var(--_cta); color: var(--_cta-contrast); border-radius: calc(var(--_radius) * 0.66);
+}
+.cta:hover { filter: brightness(1.08); }
+.cta:focus-visible { outline: 3px solid color-mix(in srgb, var(--_accent) 55%, transparent); outline-offset: 2px; }
 
 /* Toolbar above the stage */
 .toolbar {
@@ -344,7 +385,10 @@ button:focus-visible, .upload:focus-within, input:focus-visible, select:focus-vi
 
 /* Controls below the stage (beside it when wide): one section per concern */
 .panel > * + * { border-top: 1px solid var(--_border); }
-.treatment-bar, .hairline-bar, .shapes-bar { display: grid; gap: 10px; padding: 14px 16px 16px; }
+.treatment-bar, .hairline-bar, .shapes-bar, .export-bar { display: grid; gap: 10px; padding: 14px 16px 16px; }
+.export-bar .field .segmented { display: flex; }
+.export-bar .field .segmented button { flex: 1 1 0; padding: 0 6px; }
+.share-field { font: inherit; font-size: 13px; width: 100%; min-height: 38px; padding: 0 10px; color: var(--_text); background: var(--_surface); border: 1px solid var(--_border); border-radius: calc(var(--_radius) * 0.5); }
 .hint, .hairline-bar small, .shapes-bar small { color: var(--_muted); font-size: 12.5px; }
 .choices { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 6px; }
 .choice { position: relative; display: flex; cursor: pointer; }
@@ -374,7 +418,7 @@ button:focus-visible, .upload:focus-within, input:focus-visible, select:focus-vi
   padding: 10px 12px;
 }
 .area-bar .hint { color: var(--_muted); font-size: 13px; flex: 1 1 220px; }
-.check { display: inline-flex; align-items: center; gap: 6px; font-size: 14px; cursor: pointer; }
+.check { display: inline-flex; align-items: center; gap: 6px; min-height: 32px; font-size: 14px; cursor: pointer; }
 .check input { width: 18px; height: 18px; accent-color: var(--_accent); margin: 0; }
 .sliders { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 14px 28px; padding: 14px 16px 18px; }
 .field { display: grid; grid-template-columns: 1fr auto; align-items: baseline; gap: 2px 8px; }
@@ -482,7 +526,9 @@ button.toggle[aria-pressed="true"] { background: var(--_accent); color: var(--_a
   .collapsible > summary { padding: 12px; }
   .scale-grid { padding: 2px 12px 12px; }
   .area-bar { padding: 10px 8px; }
-  .treatment-bar, .hairline-bar, .shapes-bar { padding: 12px; }
+  .treatment-bar, .hairline-bar, .shapes-bar, .export-bar { padding: 12px; }
+  .brand { padding: 8px; }
+  .cta { flex: 1 1 auto; }
   .choices { grid-template-columns: repeat(2, minmax(0, 1fr)); }
   /* Four or five tools keep to one row on a phone: words without icons. */
   .segmented.tools:is([data-count="4"], [data-count="5"]) button { flex: 1 1 auto; padding: 0 6px; }
@@ -510,6 +556,11 @@ function template() {
   return `
 <style>${STYLE}</style>
 <div class="frame" part="frame">
+  <div class="brand" part="brand" hidden>
+    <img class="logo" part="logo" alt="" hidden>
+    <span class="spacer"></span>
+    <a class="cta" part="cta" target="_blank" rel="noopener" hidden></a>
+  </div>
   <div class="toolbar" part="toolbar">
     <label class="upload" part="upload">${ICONS.upload}<span>Upload photo</span><input type="file" accept="image/*" aria-label="Upload photo"></label>
     <div class="segmented tools" role="group" aria-label="Tool">
@@ -525,7 +576,7 @@ function template() {
     <div class="group">
       <button type="button" class="icon-button" data-action="undo" aria-label="Undo" title="Undo (Ctrl+Z)" disabled>${ICONS.undo}<span class="button-text">Undo</span></button>
       <button type="button" class="icon-button" data-action="redo" aria-label="Redo" title="Redo (Ctrl+Shift+Z)" disabled>${ICONS.redo}<span class="button-text">Redo</span></button>
-      <button type="button" class="icon-button" data-action="save" aria-label="Save after image" title="Save the after image">${ICONS.download}<span class="button-text">Save</span></button>
+      <button type="button" class="icon-button" data-action="save" aria-label="Save image" title="Save the image chosen under Save and share">${ICONS.download}<span class="button-text">Save</span></button>
     </div>
   </div>
   <div class="message" part="message" role="alert" aria-live="assertive">${ICONS.alert}<p></p><button type="button" aria-label="Dismiss message">${ICONS.close}</button></div>
@@ -650,6 +701,28 @@ function template() {
       <small id="eye-help">Set scale, then drag the two circles onto the centres of the pupils (arrow keys move a focused circle). Without them, the head width above the ears sets the scale.</small>
     </div>
   </details>
+  <div class="export-bar" part="export-controls">
+    <h3 class="section-title">Save and share</h3>
+    <div class="field">
+      <span class="field-label" id="l-export-kind">Image</span>
+      <div class="segmented" role="group" aria-labelledby="l-export-kind" data-export-kinds>
+        <button type="button" data-export-kind="after" aria-pressed="true">After</button>
+        <button type="button" data-export-kind="side-by-side" aria-pressed="false">Side by side</button>
+        <button type="button" data-export-kind="split" aria-pressed="false">Split</button>
+      </div>
+    </div>
+    <div class="field">
+      <label for="s-format">Format</label>
+      <select id="s-format"><option value="image/png">PNG</option><option value="image/jpeg">JPEG</option></select>
+    </div>
+    <div class="button-row">
+      <button type="button" data-action="download">${ICONS.download}Download</button>
+      <button type="button" data-action="share-image" hidden>Share image</button>
+      <button type="button" data-action="share-link" title="A link with these settings (not the photo)">Copy preset link</button>
+    </div>
+    <input type="text" class="share-field" readonly aria-label="Preset link" hidden>
+    <small class="hint">The photo stays on this device; a preset link carries the settings only.</small>
+  </div>
   </div>
   </div>
   <p class="visually-hidden" aria-live="polite" data-status></p>
@@ -727,6 +800,31 @@ function placeHandle(handle, x, y) {
   }
 }
 
+/** Base64url of a string's UTF-8 bytes (no padding): safe in a URL fragment. */
+function toBase64Url(text) {
+  const bytes = new TextEncoder().encode(text);
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function fromBase64Url(text) {
+  const b64 = text.replace(/-/g, '+').replace(/_/g, '/');
+  const binary = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
+  return new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
+}
+
+/** An https link (or a relative one on an https page) for the call to action, else null. */
+function safeLink(href) {
+  if (!href) return null;
+  try {
+    const url = new URL(href, document.baseURI);
+    return url.protocol === 'https:' || (url.protocol === 'http:' && ['localhost', '127.0.0.1'].includes(url.hostname)) ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
 function clone(value) {
   return JSON.parse(JSON.stringify(value));
 }
@@ -757,7 +855,7 @@ const DECODE_FAILED =
 
 export class SmpPreview extends HTMLElement {
   static get observedAttributes() {
-    return ['src', 'max-size'];
+    return ['src', 'max-size', 'logo', 'logo-alt', 'cta-label', 'cta-href', 'share-key'];
   }
 
   constructor() {
@@ -828,6 +926,13 @@ export class SmpPreview extends HTMLElement {
       hairlinePaths: [$('.hairline-shade'), $('.hairline-main')],
       hairlineHandles: Array.from(root.querySelectorAll('.hairline-handle')),
       patchHandles: $('.patch-handles'),
+      brand: $('.brand'),
+      logo: $('.logo'),
+      cta: $('.cta'),
+      exportKinds: Array.from(root.querySelectorAll('[data-export-kind]')),
+      format: $('#s-format'),
+      shareImage: $('[data-action=share-image]'),
+      shareField: $('.share-field'),
     };
     this._ctx = {
       before: this._el.before.getContext('2d'),
@@ -858,6 +963,11 @@ export class SmpPreview extends HTMLElement {
     this._hairlineStyle = 'natural'; // the style a new hairline gets
     this._newSizes = { stripWidth: 3, dotDiameter: 1.5 }; // mm, from the core's limits at start
     this._shapeMarkup = '';
+    this._exportKind = 'after';
+    this._analyticsTimer = 0;
+    this._analyticsLast = null; // the last settings summary reported (JSON)
+    this._logoPromise = null; // the logo decoded for exports: { url, image } (image null if unusable)
+    this._presetTreatment = null; // a `treatment` attribute, applied once the first photo shows
 
     this._wireControls(root);
     this._wireStage();
@@ -874,6 +984,9 @@ export class SmpPreview extends HTMLElement {
         : null;
     if (this._resizeObserver) this._resizeObserver.observe(this._el.stage);
     this._onPaste = this._onPaste.bind(this);
+    this._onHashChange = () => {
+      if (this._wasm) this._applyFragment();
+    };
     this._setSplit(50);
     this._syncBrushOutput();
   }
@@ -890,17 +1003,48 @@ export class SmpPreview extends HTMLElement {
       }
     }
     document.addEventListener('paste', this._onPaste);
+    window.addEventListener('hashchange', this._onHashChange);
+    this._syncBrand();
     this._ensureStarted().catch(() => {});
   }
 
   disconnectedCallback() {
     document.removeEventListener('paste', this._onPaste);
+    window.removeEventListener('hashchange', this._onHashChange);
   }
 
   attributeChangedCallback(name, oldValue, value) {
     if (name === 'src' && value && value !== oldValue && this._startPromise) {
       this.load(value).catch(() => {});
+    } else if (['logo', 'logo-alt', 'cta-label', 'cta-href'].includes(name)) {
+      if (name === 'logo') this._logoPromise = null;
+      this._syncBrand();
     }
+  }
+
+  /** The logo and the call to action from their attributes (an unsafe link is left out). */
+  _syncBrand() {
+    const { brand, logo, cta } = this._el;
+    const logoUrl = this.getAttribute('logo');
+    logo.hidden = !logoUrl;
+    if (logoUrl) {
+      if (logo.getAttribute('src') !== logoUrl) logo.src = logoUrl;
+      logo.alt = this.getAttribute('logo-alt') || '';
+    } else {
+      logo.removeAttribute('src');
+    }
+    const label = (this.getAttribute('cta-label') || '').trim();
+    const rawHref = this.getAttribute('cta-href');
+    const href = safeLink(rawHref);
+    if (rawHref && !href) console.warn(`<smp-preview>: cta-href must be an https link; "${rawHref}" is ignored.`);
+    cta.hidden = !(label && href);
+    if (label && href) {
+      cta.textContent = label;
+      cta.href = href;
+    } else {
+      cta.removeAttribute('href');
+    }
+    brand.hidden = logo.hidden && cta.hidden;
   }
 
   /** Loads the wasm module and shows the demo head (or the `src` photo); runs once. */
@@ -915,7 +1059,7 @@ export class SmpPreview extends HTMLElement {
       this._wasm = await loadWasm();
       this._limits = this._wasm.Preview.limits();
       this._applyLimits(this._limits);
-      this._settings = this._wasm.Preview.defaultSettings();
+      this._settings = this._attributeSettings(this._wasm.Preview.defaultSettings());
     } catch (error) {
       this._busy(false);
       this._fail(errorMessage(error));
@@ -927,8 +1071,12 @@ export class SmpPreview extends HTMLElement {
       const pending = this._pendingSettings;
       this._pendingSettings = undefined;
       this.settings = pending;
+      this._presetTreatment = null;
       this._resetHistory();
     }
+    // A preset link (the settings in the URL fragment) wins over the attributes.
+    if (this._applyFragment()) this._presetTreatment = null;
+    this._resetHistory();
     const src = this.getAttribute('src');
     if (src && !this._loading) {
       this.load(src).catch(() => {});
@@ -937,6 +1085,68 @@ export class SmpPreview extends HTMLElement {
       this._showSample();
     }
     if (!this._loading) this._busy(false);
+  }
+
+  /**
+   * The core's default settings with the starting values given as attributes (invalid ones
+   * are reported and ignored). A `treatment` attribute's preset needs a photo: it is applied
+   * when the first one shows.
+   */
+  _attributeSettings(defaults) {
+    let settings = defaults;
+    for (const [attribute, [key, kind]] of Object.entries(SETTING_ATTRIBUTES)) {
+      const raw = this.getAttribute(attribute);
+      if (raw === null || raw.trim() === '') continue;
+      const value = kind === 'number' ? Number(raw) : raw.trim();
+      try {
+        settings = this._wasm.Preview.normalizeSettings({ ...settings, [key]: value });
+      } catch (error) {
+        console.warn(`<smp-preview>: attribute ${attribute}="${raw}" is ignored: ${errorMessage(error)}`);
+      }
+    }
+    const style = this.getAttribute('hairline-style');
+    if (style && HAIRLINE_STYLES.some(([value]) => value === style)) this._hairlineStyle = style;
+    else if (style) console.warn(`<smp-preview>: hairline-style="${style}" is not one of ${HAIRLINE_STYLES.map(([v]) => v).join(', ')}.`);
+    const treatment = this.getAttribute('treatment');
+    if (treatment && TREATMENT[treatment]) {
+      settings = { ...settings, treatment, area: { ...settings.area, base: TREATMENT[treatment].base } };
+      this._presetTreatment = treatment;
+    } else if (treatment) {
+      console.warn(`<smp-preview>: treatment="${treatment}" is not one of ${TREATMENTS.map((t) => t.value).join(', ')}.`);
+    }
+    return settings;
+  }
+
+  /** The fragment parameter that carries this element's preset: `share-key`, else "smp". */
+  get _shareKey() {
+    return this.getAttribute('share-key') || 'smp';
+  }
+
+  /**
+   * Applies the settings in the page's URL fragment (`#smp=<base64url JSON>`), validated by the
+   * core. Returns whether there were any; a damaged link shows a message and changes nothing.
+   */
+  _applyFragment() {
+    const encoded = new URLSearchParams(location.hash.slice(1)).get(this._shareKey);
+    if (!encoded) return false;
+    let value;
+    try {
+      value = JSON.parse(fromBase64Url(encoded));
+    } catch {
+      this._fail('This preset link is damaged (its settings cannot be read). The usual settings are shown instead.');
+      this._keepMessage = true;
+      return false;
+    }
+    try {
+      value = this._wasm.Preview.normalizeSettings(value);
+    } catch (error) {
+      this._fail(`This preset link does not fit this previewer: ${errorMessage(error)}`);
+      this._keepMessage = true;
+      return false;
+    }
+    if (this._historyKey(value) === this._historyKey(this._settings)) return true;
+    this.settings = value;
+    return true;
   }
 
   _showSample() {
@@ -1113,6 +1323,247 @@ export class SmpPreview extends HTMLElement {
     });
   }
 
+  /**
+   * A link to this page (or the `share-url` attribute's) that opens with these settings; the
+   * photo is never part of it. The settings travel as base64url JSON in the fragment, which
+   * browsers do not send to servers.
+   */
+  get shareUrl() {
+    const settings = this.settings;
+    if (!settings) return null;
+    const url = new URL(this.getAttribute('share-url') || location.href, location.href);
+    const params = new URLSearchParams(url.hash.slice(1));
+    params.set(this._shareKey, toBase64Url(JSON.stringify(settings)));
+    url.hash = params.toString();
+    return url.href;
+  }
+
+  /**
+   * An image to keep, at full working resolution: `kind` 'after' (w × h), 'side-by-side'
+   * (2w × h, before on the left) or 'split' (w × h, cut at the divider); `type` 'image/png' or
+   * 'image/jpeg'. The `logo` attribute's image and the disclaimer are stamped on unless
+   * `logo` / `disclaimer` is false.
+   */
+  async exportImage({ kind = 'after', type = 'image/png', quality = 0.92, logo = true, disclaimer = true } = {}) {
+    if (!EXPORT_KINDS.includes(kind)) throw new Error(`Unknown export kind "${kind}": use ${EXPORT_KINDS.join(', ')}.`);
+    if (!EXPORT_TYPES[type]) throw new Error(`Unknown export type "${type}": use image/png or image/jpeg.`);
+    this._flushRender();
+    if (!this._preview) throw new Error('No image is shown yet.');
+    const { width: w, height: h } = this._preview;
+    const { before, after } = this._el;
+    const canvas = document.createElement('canvas');
+    canvas.width = kind === 'side-by-side' ? 2 * w : w;
+    canvas.height = h;
+    const ctx = canvas.getContext('2d');
+    const unit = Math.max(12, Math.round(Math.min(canvas.width, h) * 0.03));
+    if (kind === 'after') {
+      ctx.drawImage(after, 0, 0);
+    } else if (kind === 'side-by-side') {
+      ctx.drawImage(before, 0, 0);
+      ctx.drawImage(after, w, 0);
+      this._stampLabel(ctx, 'Before', unit, unit, unit);
+      this._stampLabel(ctx, 'After', w + unit, unit, unit);
+    } else {
+      const x = Math.round((w * this._split) / 100);
+      ctx.drawImage(after, 0, 0);
+      if (x > 0) ctx.drawImage(before, 0, 0, x, h, 0, 0, x, h);
+      ctx.fillStyle = '#ffffff';
+      ctx.fillRect(x - Math.max(1, Math.round(unit / 8)), 0, Math.max(2, Math.round(unit / 4)), h);
+      this._stampLabel(ctx, 'Before', unit, unit, unit);
+      this._stampLabel(ctx, 'After', w - unit, unit, unit, 'right');
+    }
+    if (logo) {
+      const image = await this._logoImage();
+      if (image) {
+        const lh = Math.round(unit * 2.4);
+        const lw = Math.min(Math.round((lh * image.width) / image.height), Math.round(canvas.width * 0.3));
+        const pad = Math.round(unit / 3);
+        const x = canvas.width - unit - lw;
+        const y = kind === 'after' ? unit : h - unit * 3.2 - lh;
+        ctx.fillStyle = 'rgba(255, 255, 255, 0.92)';
+        ctx.beginPath();
+        ctx.roundRect(x - pad, y - pad, lw + 2 * pad, lh + 2 * pad, pad);
+        ctx.fill();
+        ctx.drawImage(image.source, x, y, lw, lh);
+      }
+    }
+    const text = disclaimer ? this._disclaimer : '';
+    if (text) {
+      let size = unit;
+      ctx.font = `600 ${size}px system-ui, sans-serif`;
+      const room = canvas.width - 2 * unit;
+      while (size > 10 && ctx.measureText(text).width > room) {
+        size -= 1;
+        ctx.font = `600 ${size}px system-ui, sans-serif`;
+      }
+      const band = Math.round(size * 2);
+      ctx.fillStyle = 'rgba(17, 24, 39, 0.72)';
+      ctx.fillRect(0, h - band, canvas.width, band);
+      ctx.fillStyle = '#ffffff';
+      ctx.textAlign = 'center';
+      ctx.textBaseline = 'middle';
+      ctx.fillText(text, canvas.width / 2, h - band / 2, room);
+    }
+    return new Promise((resolve, reject) => {
+      canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('The image could not be exported.'))), type, quality);
+    });
+  }
+
+  /** The disclaimer stamped on exports: the attribute's text ("" for none), else the default. */
+  get _disclaimer() {
+    const text = this.getAttribute('disclaimer');
+    return text === null ? DEFAULT_DISCLAIMER : text.trim();
+  }
+
+  _stampLabel(ctx, text, x, y, unit, align = 'left') {
+    ctx.font = `700 ${unit}px system-ui, sans-serif`;
+    const pad = Math.round(unit / 2);
+    const width = ctx.measureText(text).width + 2 * pad;
+    const left = align === 'right' ? x - width : x;
+    ctx.fillStyle = 'rgba(17, 24, 39, 0.62)';
+    ctx.beginPath();
+    ctx.roundRect(left, y, width, unit * 1.8, unit * 0.9);
+    ctx.fill();
+    ctx.fillStyle = '#ffffff';
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'middle';
+    ctx.fillText(text, left + pad, y + unit * 0.9);
+  }
+
+  /**
+   * The logo decoded for drawing on exports, or null. A logo on another origin needs CORS
+   * (otherwise it would taint the canvas): without it, exports leave the logo out.
+   */
+  _logoImage() {
+    const url = this.getAttribute('logo');
+    if (!url) return Promise.resolve(null);
+    if (!this._logoPromise || this._logoPromise.url !== url) {
+      const image = new Image();
+      image.crossOrigin = 'anonymous';
+      image.src = new URL(url, document.baseURI).href;
+      const promise = image
+        .decode()
+        .then(() => {
+          // An SVG without its own size still draws: assume a wide logo.
+          const width = image.naturalWidth || 300;
+          const height = image.naturalHeight || 100;
+          return { source: image, width, height };
+        })
+        .catch(() => {
+          console.warn(`<smp-preview>: the logo ${url} could not be loaded for exports (on another site it needs CORS).`);
+          return null;
+        });
+      this._logoPromise = { url, promise };
+    }
+    return this._logoPromise.promise;
+  }
+
+  /** The export chosen in the panel, as a file named for what it shows. */
+  async _exportFile() {
+    const type = this._el.format.value;
+    const blob = await this.exportImage({ kind: this._exportKind, type, quality: 0.92 });
+    const name = `smp-preview-${this._exportKind}.${EXPORT_TYPES[type]}`;
+    return { blob, name, type };
+  }
+
+  _exportedDetail(via, type) {
+    const w = this.width;
+    return {
+      action: 'exported',
+      kind: this._exportKind,
+      format: EXPORT_TYPES[type] === 'jpg' ? 'jpeg' : 'png',
+      width: this._exportKind === 'side-by-side' ? 2 * w : w,
+      height: this.height,
+      via,
+    };
+  }
+
+  async _download() {
+    try {
+      const { blob, name, type } = await this._exportFile();
+      const url = URL.createObjectURL(blob);
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = name;
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(url), 10000);
+      this._announce('Image saved');
+      this._emit('smp-analytics', this._exportedDetail('download', type));
+    } catch (error) {
+      this._fail(errorMessage(error));
+    }
+  }
+
+  /** The system share sheet with the image, where the browser can share files. */
+  async _shareImage() {
+    try {
+      const { blob, name, type } = await this._exportFile();
+      const file = new File([blob], name, { type });
+      await navigator.share({ files: [file], title: 'SMP Preview' });
+      this._emit('smp-analytics', this._exportedDetail('share', type));
+    } catch (error) {
+      if (error && error.name === 'AbortError') return; // the visitor closed the sheet
+      this._fail(errorMessage(error));
+    }
+  }
+
+  /** Shares (or copies) the preset link; the link also shows in a field to copy by hand. */
+  async _shareLink() {
+    const url = this.shareUrl;
+    if (!url) return;
+    const field = this._el.shareField;
+    field.value = url;
+    field.hidden = false;
+    let via = 'shown';
+    try {
+      if (typeof navigator.share === 'function' && matchMedia('(pointer: coarse)').matches) {
+        await navigator.share({ url, title: 'SMP Preview settings' });
+        via = 'share';
+      } else if (navigator.clipboard && navigator.clipboard.writeText) {
+        await navigator.clipboard.writeText(url);
+        via = 'copy';
+        this._announce('Preset link copied');
+      }
+    } catch (error) {
+      if (error && error.name === 'AbortError') return;
+      // No clipboard access (an iframe, say): the field holds the link to copy.
+    }
+    if (via === 'shown') {
+      field.focus();
+      field.select();
+      this._announce('Preset link shown: copy it from the field');
+    }
+    this._emit('smp-analytics', { action: 'link-shared', via });
+  }
+
+  /** Settings changed: after a quiet moment, analytics hears what was chosen (no positions). */
+  _scheduleAnalytics() {
+    clearTimeout(this._analyticsTimer);
+    this._analyticsTimer = setTimeout(() => {
+      const summary = this._analyticsSummary();
+      if (!summary) return;
+      const key = JSON.stringify(summary);
+      if (this._analyticsLast === null) {
+        this._analyticsLast = key; // the starting settings are no change
+        return;
+      }
+      if (key === this._analyticsLast) return;
+      this._analyticsLast = key;
+      this._emit('smp-analytics', { action: 'settings-changed', ...summary });
+    }, ANALYTICS_DEBOUNCE_MS);
+  }
+
+  _analyticsSummary() {
+    const settings = this._settings;
+    if (!settings) return null;
+    const summary = {};
+    for (const key of ANALYTICS_FIELDS) summary[key] = settings[key];
+    summary.hairlineStyle = settings.area.hairline ? settings.area.hairline.style : null;
+    summary.shapes = settings.area.shapes.length;
+    summary.strokes = settings.area.strokes.length;
+    return summary;
+  }
+
   // ---- photo handling ------------------------------------------------------------------
 
   get _maxSize() {
@@ -1183,13 +1634,23 @@ export class SmpPreview extends HTMLElement {
       if (hairlineBefore) this._placeHairline(settings, hairlineBefore.style);
       if (settings.treatment === 'crown') this._placeCrown(settings);
     }
+    let preset = false;
+    if (this._presetTreatment) {
+      settings = this._withTreatment(settings, this._presetTreatment);
+      this._presetTreatment = null;
+      preset = true;
+    }
     this._settings = settings;
-    if (newPhoto) this._resetHistory();
-    this._clearMessage();
+    if (newPhoto || preset) this._resetHistory();
+    if (this._analyticsLast === null) this._analyticsLast = JSON.stringify(this._analyticsSummary());
+    // A message from start-up (a damaged preset link) stays until the visitor acts.
+    if (this._keepMessage) this._keepMessage = false;
+    else this._clearMessage();
     this._renderNow();
     this._syncControls();
     this._announce(source === 'sample' ? 'Demo head shown' : 'Photo loaded');
     this._emit('smp-ready', { width, height, source });
+    this._emit('smp-analytics', { action: 'photo-loaded', width, height, source });
   }
 
   // ---- rendering -----------------------------------------------------------------------
@@ -1252,6 +1713,7 @@ export class SmpPreview extends HTMLElement {
   _changed() {
     this._pendingChange = true;
     this._scheduleRender();
+    this._scheduleAnalytics();
   }
 
   // ---- history -------------------------------------------------------------------------
@@ -1335,7 +1797,18 @@ export class SmpPreview extends HTMLElement {
         input.value = String(this._newSizes[key]);
       });
     }
-    root.querySelector('[data-action=save]').addEventListener('click', () => this._save());
+    root.querySelector('[data-action=save]').addEventListener('click', () => this._download());
+    root.querySelector('[data-action=download]').addEventListener('click', () => this._download());
+    el.shareImage.addEventListener('click', () => this._shareImage());
+    root.querySelector('[data-action=share-link]').addEventListener('click', () => this._shareLink());
+    for (const button of el.exportKinds) {
+      button.addEventListener('click', () => {
+        this._exportKind = button.dataset.exportKind;
+        for (const b of el.exportKinds) b.setAttribute('aria-pressed', String(b === button));
+      });
+    }
+    el.shareImage.hidden = !this._canShareFiles();
+    el.cta.addEventListener('click', () => this._emit('smp-analytics', { action: 'cta-clicked', href: el.cta.href }));
     root.querySelector('.message button').addEventListener('click', () => this._clearMessage());
     el.showArea.addEventListener('change', () => this._updateAreaVisibility());
     el.brush.addEventListener('input', () => {
@@ -1700,17 +2173,11 @@ export class SmpPreview extends HTMLElement {
     this._updateAreaVisibility();
   }
 
-  async _save() {
+  _canShareFiles() {
     try {
-      const blob = await this.toBlob('image/png');
-      const url = URL.createObjectURL(blob);
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = 'smp-preview.png';
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(url), 10000);
-    } catch (error) {
-      this._fail(errorMessage(error));
+      return typeof navigator.canShare === 'function' && navigator.canShare({ files: [new File([''], 'smp-preview.png', { type: 'image/png' })] });
+    } catch {
+      return false;
     }
   }
 

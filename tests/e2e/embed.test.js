@@ -1,0 +1,176 @@
+// The example embed page (www/embed.html): two instances on a page with hostile CSS, branding
+// through attributes and custom properties, the call to action, and a 360 × 740 phone.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { setup, settle, events } from './helpers.js';
+
+let env;
+before(async () => {
+  env = await setup();
+});
+after(async () => {
+  await env?.close();
+});
+
+const PHONE = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
+
+/** In-page: how each instance looks inside, measured from its shadow root. */
+function instances(page) {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('smp-preview')].map((el) => {
+      const root = el.shadowRoot;
+      const box = (sel) => {
+        const r = root.querySelector(sel).getBoundingClientRect();
+        return { width: Math.round(r.width), height: Math.round(r.height) };
+      };
+      const upload = getComputedStyle(root.querySelector('.upload'));
+      const compare = getComputedStyle(root.querySelector('button[data-tool=compare]'));
+      const after = root.querySelector('canvas.after');
+      const px = after.getContext('2d').getImageData(after.width / 2, after.height / 4, 1, 1).data;
+      const cta = root.querySelector('.cta');
+      const logo = root.querySelector('.logo');
+      return {
+        id: el.id,
+        settings: el.settings,
+        stage: box('.stage'),
+        canvasDisplay: getComputedStyle(after).display,
+        canvasFilter: getComputedStyle(after).filter,
+        canvasPixel: [px[0], px[1], px[2], px[3]],
+        uploadBg: upload.backgroundColor,
+        compareFont: compare.fontSize,
+        compareBorder: compare.borderTopStyle,
+        textTransform: getComputedStyle(root.querySelector('.frame')).textTransform,
+        letterSpacing: getComputedStyle(root.querySelector('.frame')).letterSpacing,
+        addHairlineShown: root.querySelector('[data-action=add-hairline]').getBoundingClientRect().height > 0,
+        fontFamily: getComputedStyle(root.querySelector('.frame')).fontFamily,
+        radius: getComputedStyle(root.querySelector('.frame')).borderTopLeftRadius,
+        cta: cta.hidden ? null : { text: cta.textContent, href: cta.href, bg: getComputedStyle(cta).backgroundColor },
+        logo: logo.hidden ? null : { alt: logo.alt, loaded: logo.naturalWidth > 0, height: Math.round(logo.getBoundingClientRect().height) },
+      };
+    }),
+  );
+}
+
+test('the embed page: two instances render correctly despite hostile host CSS, and leave the page alone', async () => {
+  const { page, problems } = await env.open({ path: 'embed.html', readyCount: 2 });
+  await settle(page);
+  const [clinic, second] = await instances(page);
+
+  for (const inst of [clinic, second]) {
+    assert.ok(inst.stage.width > 400 && Math.abs(inst.stage.width / inst.stage.height - 4 / 3) < 0.02, `${inst.id} stage ${JSON.stringify(inst.stage)}`);
+    assert.equal(inst.canvasDisplay, 'block', 'the host page hides canvases; not inside the element');
+    assert.equal(inst.canvasFilter, 'none');
+    assert.ok(inst.canvasPixel[3] === 255 && inst.canvasPixel[0] + inst.canvasPixel[1] + inst.canvasPixel[2] > 60, `${inst.id} after canvas painted: ${inst.canvasPixel}`);
+    assert.notEqual(inst.uploadBg, 'rgb(255, 0, 170)', 'the host page’s !important button colours stay outside');
+    assert.equal(inst.compareFont, '14px');
+    assert.notEqual(inst.compareBorder, 'dotted');
+    assert.equal(inst.textTransform, 'none', 'inherited text-transform stops at the frame');
+    assert.equal(inst.letterSpacing, 'normal');
+    assert.equal(inst.addHairlineShown, false, '[hidden] inside stays hidden');
+  }
+  // Branding: custom properties and attributes.
+  assert.equal(clinic.uploadBg, 'rgb(109, 40, 217)', '--smp-accent');
+  assert.match(clinic.fontFamily, /Georgia/, '--smp-font');
+  assert.equal(clinic.radius, '2px', '--smp-radius');
+  assert.equal(second.uploadBg, 'rgb(14, 116, 144)');
+  assert.deepEqual(clinic.cta, { text: 'Book a consultation', href: 'https://example.com/book', bg: 'rgb(180, 83, 9)' });
+  assert.deepEqual(clinic.logo, { alt: 'Northfield Hair Clinic', loaded: true, height: 40 });
+  assert.equal(second.logo, null);
+  assert.equal(second.cta.text, 'Ask about density fill');
+
+  // Starting settings from attributes, the treatment's preset applied on the demo head.
+  assert.equal(clinic.settings.treatment, 'hairline');
+  assert.equal(clinic.settings.density, 90);
+  assert.equal(clinic.settings.shade, 65);
+  assert.equal(clinic.settings.area.hairline.style, 'defined');
+  assert.equal(second.settings.treatment, 'densityFill');
+  assert.equal(second.settings.density, 60);
+  assert.equal(second.settings.area.hairline, null);
+
+  // Independent: a slider moved in one leaves the other alone.
+  const density = page.locator('#clinic-preview').getByLabel('Density', { exact: true });
+  await density.focus();
+  await page.keyboard.press('End');
+  await settle(page);
+  const [c2, s2] = await instances(page);
+  assert.ok(c2.settings.density > 90);
+  assert.deepEqual(s2.settings, second.settings);
+
+  // The element adds no style to the page: the host page's own look is untouched.
+  const host = await page.evaluate(() => ({
+    sheets: document.styleSheets.length,
+    h2: getComputedStyle(document.querySelector('h2')).textTransform,
+    bodyFont: getComputedStyle(document.body).fontFamily,
+  }));
+  assert.deepEqual(host, { sheets: 1, h2: 'uppercase', bodyFont: 'Georgia, "Times New Roman", serif' });
+  assert.deepEqual(problems, []);
+});
+
+test('the call to action opens its link and reports a click; an unsafe link is left out', async () => {
+  const { page, problems } = await env.open({ path: 'embed.html', readyCount: 2 });
+  // Keep the test on this page: the link's own navigation is cancelled after the element saw it.
+  await page.evaluate(() => document.addEventListener('click', (e) => e.preventDefault()));
+  const cta = page.locator('#clinic-preview').getByRole('link', { name: 'Book a consultation' });
+  assert.equal(await cta.getAttribute('target'), '_blank');
+  assert.equal(await cta.getAttribute('rel'), 'noopener');
+  await cta.click();
+  const clicks = (await events(page, 'smp-analytics')).filter((e) => e.detail.action === 'cta-clicked');
+  assert.deepEqual(clicks.map((e) => [e.id, e.detail]), [['clinic-preview', { action: 'cta-clicked', href: 'https://example.com/book' }]]);
+
+  const unsafe = await page.evaluate(() => {
+    const el = document.querySelector('#density-preview');
+    el.setAttribute('cta-href', 'javascript:alert(1)');
+    return el.shadowRoot.querySelector('.cta').hidden;
+  });
+  assert.equal(unsafe, true);
+  assert.deepEqual(problems, []);
+});
+
+test('phone 360 × 740: controls reachable, the divider follows a finger, a vertical swipe scrolls the page', async () => {
+  const { page, problems } = await env.open({ ...PHONE, path: 'embed.html', readyCount: 2 });
+  await settle(page);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.equal(overflow, 0, 'no sideways scrolling');
+  // Every visible control of both instances lies within the screen's width and is at least
+  // 24 px tall (a finger's target; a checkbox's target is its whole label).
+  const offscreen = await page.evaluate(() => {
+    const bad = [];
+    for (const el of document.querySelectorAll('smp-preview')) {
+      for (const c of el.shadowRoot.querySelectorAll('button, select, input:not([type=file]):not([type=radio]):not([type=checkbox]), label.check, label.choice, a, summary, [role=slider]')) {
+        const r = c.getBoundingClientRect();
+        if (!r.width || !r.height) continue; // hidden
+        if (r.left < -0.5 || r.right > innerWidth + 0.5 || r.height < 24) bad.push(`${el.id} ${c.outerHTML.slice(0, 60)} ${Math.round(r.left)}–${Math.round(r.right)} h${Math.round(r.height)}`);
+      }
+    }
+    return bad;
+  });
+  assert.deepEqual(offscreen, []);
+
+  const host = page.locator('#clinic-preview');
+  const stage = host.locator('.stage');
+  await stage.scrollIntoViewIfNeeded();
+  const client = await page.context().newCDPSession(page);
+  const touch = (type, points) => client.send('Input.dispatchTouchEvent', { type, touchPoints: points.map(([x, y]) => ({ x, y })) });
+  const swipe = async ([x, y], [dx, dy], steps = 10) => {
+    await touch('touchStart', [[x, y]]);
+    for (let i = 1; i <= steps; i++) await touch('touchMove', [[x + (dx * i) / steps, y + (dy * i) / steps]]);
+    await touch('touchEnd', []);
+  };
+  const box = await stage.boundingBox();
+  await swipe([box.x + box.width * 0.5, box.y + box.height * 0.5], [-0.3 * box.width, 3]);
+  const divider = () => page.evaluate(() => document.querySelector('#clinic-preview').divider);
+  assert.ok(Math.abs((await divider()) - 20) <= 2, `divider at ${await divider()}`);
+  assert.equal(await page.evaluate(() => document.querySelector('#density-preview').divider), 50, 'the other instance’s divider stays');
+
+  const scrollBefore = await page.evaluate(() => scrollY);
+  const b2 = await stage.boundingBox();
+  await swipe([b2.x + b2.width * 0.7, b2.y + b2.height * 0.8], [0, -200]);
+  await page.waitForFunction((y) => scrollY > y, scrollBefore);
+  assert.ok(Math.abs((await divider()) - 20) <= 2, 'a vertical swipe leaves the divider alone');
+
+  // The call to action and the upload button are on screen-sized rows.
+  const cta = await host.locator('.cta').boundingBox();
+  assert.ok(cta.width >= 300, `call to action ${cta.width} px wide`);
+  assert.deepEqual(problems, []);
+});
