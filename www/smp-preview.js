@@ -609,12 +609,12 @@ function template() {
   </div>
   <div class="panel">
   <div class="treatment-bar" part="treatment-controls">
-    <h3 class="section-title" id="l-treatment">Treatment</h3>
+    <h2 class="section-title" id="l-treatment">Treatment</h2>
     <div class="choices" role="radiogroup" aria-labelledby="l-treatment" aria-describedby="h-treatment">${TREATMENTS.map((t) => `<label class="choice"><input type="radio" name="treatment" value="${t.value}"><span>${t.label}</span></label>`).join('')}</div>
     <small class="hint" id="h-treatment"></small>
   </div>
   <div class="hairline-bar" part="hairline-controls" hidden>
-    <h3 class="section-title">Hairline</h3>
+    <h2 class="section-title">Hairline</h2>
     <div class="field">
       <label for="s-hairlineStyle">Hairline style</label>
       <select id="s-hairlineStyle" aria-describedby="h-hairline-style">${HAIRLINE_STYLES.map(([value, label]) => `<option value="${value}">${label}</option>`).join('')}</select>
@@ -629,7 +629,7 @@ function template() {
     <div class="hairline-advice" part="hairline-advice" data-hairline-advice aria-live="polite"></div>
   </div>
   <div class="shapes-bar" part="shape-controls" hidden>
-    <h3 class="section-title" data-shapes-title>Scars</h3>
+    <h2 class="section-title" data-shapes-title>Scars</h2>
     <div class="new-sizes" data-scar-sizes>
       <div class="number-field">
         <label for="s-stripWidth">Strip width</label>
@@ -645,7 +645,7 @@ function template() {
     <small class="hint" id="h-shapes" data-shapes-hint></small>
   </div>
   <div class="area-bar" part="area-controls">
-    <h3 class="section-title">Treatment area</h3>
+    <h2 class="section-title">Treatment area</h2>
     <div class="field brush">
       <label for="s-brush">Brush size</label>
       <input type="range" id="s-brush" min="${BRUSH_MM.min}" max="${BRUSH_MM.max}" step="${BRUSH_MM.step}" value="${BRUSH_MM.value}">
@@ -657,7 +657,7 @@ function template() {
   </div>
   <div class="stage-controls" part="stage-controls">
     <div class="stage-grid">
-      <h3 class="section-title">Treatment stage</h3>
+      <h2 class="section-title">Treatment stage</h2>
       <div class="field">
         <span class="field-label" id="l-session">Session</span>
         <div class="segmented" role="group" aria-labelledby="l-session" aria-describedby="h-session" data-sessions></div>
@@ -672,7 +672,7 @@ function template() {
     </div>
     <div class="advice" part="advice" aria-live="polite"></div>
   </div>
-  <div class="sliders" part="controls"><h3 class="section-title">Impressions</h3>
+  <div class="sliders" part="controls"><h2 class="section-title">Impressions</h2>
       <div class="field">
         <label for="s-pigment">Pigment</label>
         <select id="s-pigment" aria-describedby="h-pigment">${pigments}</select>
@@ -702,7 +702,7 @@ function template() {
     </div>
   </details>
   <div class="export-bar" part="export-controls">
-    <h3 class="section-title">Save and share</h3>
+    <h2 class="section-title">Save and share</h2>
     <div class="field">
       <span class="field-label" id="l-export-kind">Image</span>
       <div class="segmented" role="group" aria-labelledby="l-export-kind" data-export-kinds>
