@@ -174,3 +174,17 @@ test('phone 360 × 740: controls reachable, the divider follows a finger, a vert
   assert.ok(cta.width >= 300, `call to action ${cta.width} px wide`);
   assert.deepEqual(problems, []);
 });
+
+test('a blank page in another folder: the module loads its wasm from next to itself', async () => {
+  const { page, problems } = await env.open({ path: 'examples/blank.html', waitForReady: false });
+  const wasm = page.waitForResponse((r) => r.url().endsWith('.wasm'));
+  await page.waitForFunction(() => window.__smpEvents.some((e) => e.type === 'smp-ready'));
+  const url = new URL((await wasm.catch(() => null))?.url() ?? (await page.evaluate(() => performance.getEntriesByType('resource').find((e) => e.name.endsWith('.wasm')).name)));
+  assert.equal(url.pathname, '/pkg/smp_preview_bg.wasm');
+  const size = await page.evaluate(() => {
+    const r = document.querySelector('smp-preview').shadowRoot.querySelector('.stage').getBoundingClientRect();
+    return [Math.round(r.width), Math.round(r.height)];
+  });
+  assert.ok(size[0] > 600, `stage ${size}`);
+  assert.deepEqual(problems, []);
+});
