@@ -87,6 +87,10 @@ export class SmpPreview extends HTMLElement {
   settings: SmpSettings | null;
   /** The before/after split, 0–100. */
   divider: number;
+  /** The compare view: a divider across ('x'), up and down ('y'), or side by side. */
+  compareMode: 'x' | 'y' | 'side';
+  /** The picture's pinch zoom (1 = fit). */
+  readonly zoom: number;
   readonly width: number;
   readonly height: number;
   readonly pxPerMm: number;
@@ -116,3 +120,6 @@ declare global {
   }
   interface HTMLElementEventMap extends SmpPreviewEventMap {}
 }
+
+/** Every string the element shows or speaks, per language (`en`, `es`). */
+export declare const STRINGS: Record<string, Record<string, unknown>>;

@@ -77,7 +77,7 @@ test('the embed page: two instances render correctly despite hostile host CSS, a
   assert.deepEqual(clinic.cta, { text: 'Book a consultation', href: 'https://example.com/book', bg: 'rgb(180, 83, 9)' });
   assert.deepEqual(clinic.logo, { alt: 'Northfield Hair Clinic', loaded: true, height: 40 });
   assert.equal(second.logo, null);
-  assert.equal(second.cta.text, 'Ask about density fill');
+  assert.equal(second.cta.text, 'Pedir cita para densidad');
 
   // Starting settings from attributes, the treatment's preset applied on the demo head.
   assert.equal(clinic.settings.treatment, 'hairline');

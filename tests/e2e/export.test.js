@@ -157,7 +157,7 @@ test('the disclaimer and the logo appear on exports when configured, and not oth
 test('the Download button saves the chosen image and reports it without image data', async () => {
   const { page, problems } = await env.open();
   const host = ui(page).host;
-  await host.getByRole('button', { name: 'Side by side', exact: true }).click();
+  await host.getByRole('group', { name: 'Image' }).getByRole('button', { name: 'Side by side', exact: true }).click();
   await host.getByLabel('Format', { exact: true }).selectOption('image/jpeg');
   const [download] = await Promise.all([page.waitForEvent('download'), host.getByRole('button', { name: 'Download', exact: true }).click()]);
   assert.equal(download.suggestedFilename(), 'smp-preview-side-by-side.jpg');
