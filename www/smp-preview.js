@@ -222,7 +222,7 @@ STRINGS.es = {
     side: ['Lado a lado', 'Antes y después uno junto al otro'],
   },
   viewAnnounce: { x: 'Divisor vertical: antes a la izquierda', y: 'Divisor horizontal: antes arriba', side: 'Lado a lado' },
-  hold: 'Mantener: antes',
+  hold: 'Ver antes',
   holdTitle: 'Mantener pulsado para ver la foto de antes',
   zoom: 'Lupa',
   zoomTitle: 'Una lupa al 100 % sigue al puntero (las flechas la mueven sobre la imagen enfocada); en pantallas táctiles, pellizque la imagen',
@@ -616,7 +616,7 @@ button:focus-visible, .upload:focus-within, input:focus-visible, select:focus-vi
 .stage-wrap[data-compare="y"] .handle { top: 0; left: 50%; cursor: ns-resize; touch-action: none; }
 .stage-wrap[data-compare="y"] .handle svg { transform: rotate(90deg); }
 .stage-wrap[data-compare="y"] .stage[data-tool="compare"] { cursor: ns-resize; }
-.stage-wrap[data-compare="y"] .label.tag-after { top: auto; bottom: 10px; left: 10px; right: auto; }
+.stage-wrap[data-compare="y"] .label.tag-after { top: auto; bottom: 10px; }
 .side-before { display: none; position: relative; overflow: hidden; aspect-ratio: var(--aspect, 1.3333); }
 .stage-wrap[data-compare="side"] { gap: 8px; }
 .stage-wrap[data-compare="side"] .side-before { display: block; }
@@ -900,7 +900,7 @@ button.toggle[aria-pressed="true"] { background: var(--_accent); color: var(--_a
   .view-bar .spacer { display: none; }
   .view-bar .group { flex: 1 1 100%; }
   .view-bar .group button { flex: 1 1 0; }
-  .view-bar .segmented button { flex: 1 1 0; padding: 0 6px; font-size: 13px; }
+  .view-bar .segmented button { flex: 1 1 auto; padding: 0 4px; font-size: 13px; }
   .view-bar .segmented svg { display: none; }
   .sliders, .stage-grid { grid-template-columns: 1fr; gap: 12px; }
   .sliders, .stage-controls { padding: 12px; }
@@ -908,8 +908,10 @@ button.toggle[aria-pressed="true"] { background: var(--_accent); color: var(--_a
   .scale-grid { padding: 2px 12px 12px; }
   .area-bar { padding: 10px 8px; }
   .treatment-bar, .hairline-bar, .shapes-bar, .export-bar { padding: 12px; }
-  .brand { padding: 8px; }
-  .cta { flex: 1 1 auto; }
+  .brand { padding: 8px; flex-wrap: nowrap; }
+  .brand .spacer { display: none; }
+  .logo { max-width: 42%; height: min(var(--smp-logo-height, 36px), 32px); }
+  .cta { flex: 1 1 auto; padding: 4px 10px; font-size: 14px; line-height: 1.2; }
   .choices { grid-template-columns: repeat(2, minmax(0, 1fr)); }
   /* Four or five tools keep to one row on a phone: words without icons. */
   .segmented.tools:is([data-count="4"], [data-count="5"]) button { flex: 1 1 auto; padding: 0 6px; }
@@ -923,7 +925,8 @@ button.toggle[aria-pressed="true"] { background: var(--_accent); color: var(--_a
 /* The narrowest phones: the undo, redo and save buttons keep their words and drop their icons. */
 @container (max-width: 400px) {
   .toolbar .group button { min-width: 0; padding: 0 6px; }
-  .toolbar .group svg { display: none; }
+  .toolbar .group svg, .segmented.tools svg { display: none; }
+  .segmented.tools button { flex: 1 1 auto; padding: 0 6px; }
 }
 @media (prefers-reduced-motion: reduce) { * { transition: none !important; } }
 `;

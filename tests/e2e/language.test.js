@@ -69,7 +69,7 @@ test('lang="es": Spanish throughout, from the table, with numbers written the Sp
   assert.deepEqual(leaked, [], 'no English string in the Spanish instance');
   const englishShown = en.filter((text) => table.englishOnly.includes(text)).length;
   assert.ok(englishShown > 60, `the same check finds the English instance's strings (${englishShown})`);
-  for (const word of ['Subir foto', 'Tratamiento', 'Densidad', 'Guardar y compartir', 'Lado a lado', 'Mantener: antes', 'Escala física', 'Antes', 'Después']) {
+  for (const word of ['Subir foto', 'Tratamiento', 'Densidad', 'Guardar y compartir', 'Lado a lado', 'Ver antes', 'Escala física', 'Antes', 'Después']) {
     assert.ok(es.includes(word), `shows "${word}"`);
   }
   assert.ok(!en.includes('Subir foto') && en.includes('Upload photo'), 'the English instance on the same page stays English');
