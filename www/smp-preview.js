@@ -1260,7 +1260,7 @@ function isTextField(el) {
 
 export class SmpPreview extends HTMLElement {
   static get observedAttributes() {
-    return ['src', 'max-size', 'logo', 'logo-alt', 'cta-label', 'cta-href', 'share-key'];
+    return ['src', 'max-size', 'logo', 'logo-alt', 'cta-label', 'cta-href', 'share-key', 'compare'];
   }
 
   constructor() {
@@ -1440,6 +1440,7 @@ export class SmpPreview extends HTMLElement {
     document.addEventListener('paste', this._onPaste);
     window.addEventListener('hashchange', this._onHashChange);
     this._syncBrand();
+    if (this.getAttribute('compare')) this._setCompare(this.getAttribute('compare'));
     this._ensureStarted().catch(() => {});
   }
 
@@ -1451,6 +1452,8 @@ export class SmpPreview extends HTMLElement {
   attributeChangedCallback(name, oldValue, value) {
     if (name === 'src' && value && value !== oldValue && this._startPromise) {
       this.load(value).catch(() => {});
+    } else if (name === 'compare' && value) {
+      this._setCompare(value);
     } else if (['logo', 'logo-alt', 'cta-label', 'cta-href'].includes(name)) {
       if (name === 'logo') this._logoPromise = null;
       this._syncBrand();
@@ -2696,7 +2699,11 @@ export class SmpPreview extends HTMLElement {
 
   /** The compare view: 'x' (a divider across), 'y' (up and down) or 'side' (side by side). */
   _setCompare(mode) {
-    if (!['x', 'y', 'side'].includes(mode)) return;
+    if (!['x', 'y', 'side'].includes(mode)) {
+      console.warn(`<smp-preview>: compare="${mode}" is not one of x, y, side.`);
+      return;
+    }
+    if (mode === this._compare) return;
     this._compare = mode;
     this._el.stageWrap.dataset.compare = mode;
     for (const b of this._el.compareButtons) b.setAttribute('aria-pressed', String(b.dataset.compare === mode));

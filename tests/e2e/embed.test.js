@@ -3,7 +3,9 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, settle, events } from './helpers.js';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { setup, settle, events, REPO } from './helpers.js';
 
 let env;
 before(async () => {
@@ -188,5 +190,25 @@ test('a blank page in another folder: the module loads its wasm from next to its
     return [Math.round(r.width), Math.round(r.height)];
   });
   assert.ok(size[0] > 600, `stage ${size}`);
+  assert.deepEqual(problems, []);
+});
+
+test('a plain Vue 3 page uses the element as it is: attributes, a bound attribute, events', async () => {
+  // Vue comes from the npm dev dependency, served where the page's import map expects the CDN.
+  const vue = await readFile(path.join(REPO, 'node_modules', 'vue', 'dist', 'vue.esm-browser.prod.js'));
+  const { page, problems } = await env.open({
+    path: 'examples/vue.html',
+    waitForReady: false,
+    routes: { 'https://unpkg.com/vue@3.5.45/dist/vue.esm-browser.prod.js': { body: vue, contentType: 'text/javascript' } },
+  });
+  await page.waitForFunction(() => window.__smpEvents.some((e) => e.type === 'smp-ready'));
+  await page.waitForFunction(() => document.querySelector('#last').textContent === 'photo-loaded');
+  const first = await page.evaluate(() => {
+    const el = document.querySelector('#vue-preview');
+    return { treatment: el.settings.treatment, density: el.settings.density, mode: el.compareMode, cta: el.shadowRoot.querySelector('.cta').textContent };
+  });
+  assert.deepEqual(first, { treatment: 'hairline', density: 85, mode: 'x', cta: 'Book a consultation' });
+  await page.getByRole('button', { name: 'side', exact: true }).click();
+  await page.waitForFunction(() => document.querySelector('#vue-preview').compareMode === 'side');
   assert.deepEqual(problems, []);
 });
