@@ -179,6 +179,26 @@ test('phone 360 × 740: controls reachable, the divider follows a finger, a vert
   assert.deepEqual(problems, []);
 });
 
+test('320 px, the narrowest phone: both instances fit, every control on screen', async () => {
+  const { page, problems } = await env.open({ viewport: { width: 320, height: 640 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2, path: 'embed.html', readyCount: 2 });
+  await settle(page);
+  const result = await page.evaluate(() => {
+    const bad = [];
+    for (const el of document.querySelectorAll('smp-preview')) {
+      const host = el.getBoundingClientRect();
+      if (host.right > innerWidth + 0.5) bad.push(`${el.id} is ${Math.round(host.width)} px wide`);
+      for (const c of el.shadowRoot.querySelectorAll('button, select, input:not([type=file]):not([type=radio]):not([type=checkbox]), label.check, label.choice, a, summary, [role=slider]')) {
+        const r = c.getBoundingClientRect();
+        if (!r.width || !r.height) continue;
+        if (r.left < -0.5 || r.right > innerWidth + 0.5) bad.push(`${el.id} ${c.outerHTML.slice(0, 60)} ${Math.round(r.left)}–${Math.round(r.right)}`);
+      }
+    }
+    return { bad, overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth };
+  });
+  assert.deepEqual(result, { bad: [], overflow: 0 });
+  assert.deepEqual(problems, []);
+});
+
 test('a blank page in another folder: the module loads its wasm from next to itself', async () => {
   const { page, problems } = await env.open({ path: 'examples/blank.html', waitForReady: false });
   const wasm = page.waitForResponse((r) => r.url().endsWith('.wasm'));
