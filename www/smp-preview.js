@@ -3100,6 +3100,10 @@ export class SmpPreview extends HTMLElement {
     if (!this.isConnected || !event.clipboardData) return;
     const path = event.composedPath ? event.composedPath() : [event.target];
     if (isTextField(path[0]) || isTextField(document.activeElement)) return;
+    // With several previewers on a page, a paste goes to the one with the focus (or pasted
+    // into); with one, to it wherever the focus is.
+    const mine = path.includes(this) || document.activeElement === this;
+    if (!mine && document.querySelectorAll('smp-preview').length > 1) return;
     const item = Array.from(event.clipboardData.files || []).find((f) => f.type.startsWith('image/'));
     const file =
       item ||

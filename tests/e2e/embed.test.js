@@ -179,6 +179,33 @@ test('phone 360 × 740: controls reachable, the divider follows a finger, a vert
   assert.deepEqual(problems, []);
 });
 
+test('two instances: a pasted photo goes to the one with the focus only', async () => {
+  const { page, problems } = await env.open({ path: 'embed.html', readyCount: 2 });
+  const paste = () =>
+    page.evaluate(async () => {
+      const canvas = new OffscreenCanvas(320, 240);
+      const ctx = canvas.getContext('2d');
+      ctx.fillStyle = '#c08060';
+      ctx.fillRect(0, 0, 320, 240);
+      const blob = await canvas.convertToBlob({ type: 'image/png' });
+      const dt = new DataTransfer();
+      dt.items.add(new File([blob], 'clipboard-image', { type: 'image/png' }));
+      document.body.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true, composed: true }));
+      // A previewer that took the paste is busy from this moment on.
+      return [...document.querySelectorAll('smp-preview')].map((e) => e.hasAttribute('busy'));
+    });
+  await page.locator('#density-preview .stage').focus();
+  assert.deepEqual(await paste(), [false, true], 'only the focused one loads');
+  await page.waitForFunction(() => window.__smpEvents.filter((e) => e.type === 'smp-ready').length >= 3);
+  const ready = (await events(page, 'smp-ready')).map((e) => [e.id, e.detail.source]);
+  assert.deepEqual(ready.slice(2), [['density-preview', 'file']]);
+  assert.deepEqual(await page.evaluate(() => [...document.querySelectorAll('smp-preview')].map((e) => e.width)), [1200, 320]);
+  // Focus on neither: with two previewers, neither takes it.
+  await page.evaluate(() => document.activeElement.blur());
+  assert.deepEqual(await paste(), [false, false]);
+  assert.deepEqual(problems, []);
+});
+
 test('320 px, the narrowest phone: both instances fit, every control on screen', async () => {
   const { page, problems } = await env.open({ viewport: { width: 320, height: 640 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2, path: 'embed.html', readyCount: 2 });
   await settle(page);
