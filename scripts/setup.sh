@@ -25,8 +25,8 @@ fi
 
 # wasm-opt from npm's binaryen (Debian's is too old for current wasm-bindgen output) and
 # playwright-core, which drives the system Chromium (it never downloads a browser).
-if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  step "npm tools (binaryen, playwright-core)"
+if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ] || [ ! -d node_modules/vue ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  step "npm tools (binaryen, playwright-core, axe-core, vue for the Vue example test)"
   npm ci --no-audit --no-fund
 fi
 

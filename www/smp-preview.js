@@ -3,12 +3,377 @@
 // All pixel work happens in the wasm module (./pkg/smp_preview.js); this file only moves data
 // and wires the DOM. The photo is decoded by the browser and never leaves the device.
 //
-// Public API (see README): attributes `src`, `max-size`; properties `settings`, `renderCount`,
-// `width`, `height`, `pxPerMm`, `description`, `divider`; methods `load(source)`,
-// `toBlob(type, quality)`, `undo()`, `redo()`; events `smp-ready`, `smp-change`, `smp-error`
-// (all bubble and are composed).
+// Public API (see README): attributes `src`, `max-size`, the starting settings (`treatment`,
+// `density`, `impression-size`, `shade`, `softness`, `pigment`, `session`, `hairline-style`),
+// branding (`logo`, `logo-alt`, `cta-label`, `cta-href`, `disclaimer`), `share-key`,
+// `share-url`; properties `settings`, `renderCount`, `width`, `height`, `pxPerMm`,
+// `description`, `divider`, `compareMode`, `zoom`, `shareUrl`; methods `load(source)`, `toBlob(type, quality)`,
+// `exportImage(options)`, `undo()`, `redo()`; events `smp-ready`, `smp-change`, `smp-error`,
+// `smp-analytics` (all bubble and are composed).
 
 const PKG_URL = new URL('./pkg/smp_preview.js', import.meta.url).href;
+
+/**
+ * Every string the element shows or speaks, per language (`lang` attribute of the element or
+ * an ancestor: English, or Spanish for `es`). Numbers are formatted for the language by `num`.
+ * Messages written by the wasm core (advice, errors naming a settings field) stay in English.
+ */
+export const STRINGS = {
+  en: {
+    locale: 'en',
+    upload: 'Upload photo',
+    tool: 'Tool',
+    tools: {
+      compare: ['Compare', 'Compare before and after'],
+      paint: ['Paint', 'Paint the treatment area'],
+      erase: ['Erase', 'Erase from the treatment area'],
+      hairline: ['Hairline', 'Drag the hairline\u2019s handles'],
+      strip: ['Scar strip', 'Drag along a strip (FUT) scar'],
+      dot: ['FUE dot', 'Tap each round (FUE) scar'],
+      patch: ['Patch', 'Tap to place a patch, drag to size it'],
+    },
+    undo: 'Undo',
+    undoTitle: 'Undo (Ctrl+Z)',
+    redo: 'Redo',
+    redoTitle: 'Redo (Ctrl+Shift+Z)',
+    save: 'Save',
+    saveLabel: 'Save image',
+    saveTitle: 'Save the image chosen under Save and share',
+    compareView: 'Compare view',
+    views: {
+      x: ['Left | right', 'A divider across the picture: before on the left'],
+      y: ['Top | bottom', 'A divider up and down the picture: before above'],
+      side: ['Side by side', 'Before and after next to each other'],
+    },
+    viewAnnounce: { x: 'Divider across: before on the left', y: 'Divider up and down: before above', side: 'Side by side' },
+    hold: 'Hold for before',
+    holdTitle: 'Press and hold to see the photo before',
+    zoom: 'Zoom',
+    zoomTitle: 'A magnifier at 100 % follows the pointer (arrow keys move it over a focused picture); on a touch screen, pinch the picture',
+    fit: 'Fit',
+    dismiss: 'Dismiss message',
+    stageLabel: 'Before and after preview. Drop or paste a photo here.',
+    before: 'Before',
+    after: 'After',
+    divider: 'Before and after divider',
+    dividerText: (n) => `${n}% before`,
+    leftPupil: 'Left pupil',
+    rightPupil: 'Right pupil',
+    preparing: 'Preparing preview…',
+    dropHere: 'Drop the photo to preview it',
+    treatment: 'Treatment',
+    treatments: {
+      fullHead: ['Full head', 'The shaved look over all the scalp, behind the hairline.'],
+      hairline: ['Hairline', 'A band behind the hairline that blends into the hair behind it.'],
+      crown: ['Crown', 'A round area on the crown that blends into the hair around it.'],
+      densityFill: ['Density fill', 'Impressions between the hairs you have, so thinning hair looks fuller.'],
+      scars: ['Scars', 'Drag along each strip scar, or tap each FUE scar, to cover it.'],
+      alopecia: ['Alopecia patches', 'Tap each bald patch; drag while placing it to size it.'],
+    },
+    hairline: 'Hairline',
+    hairlineStyle: 'Hairline style',
+    hairlineStyleHint: 'Choosing a style places the line by the usual clinical rules and sets its softness.',
+    hairlineStyles: { natural: 'Natural (soft, broken)', defined: 'Defined (sharp)', receded: 'Receded (mature)', straight: 'Straight (youthful)' },
+    hairlinePoints: ['Left temple peak', 'Left frontotemporal point', 'Mid-frontal point', 'Right frontotemporal point', 'Right temple peak'],
+    editHairline: 'Edit hairline',
+    editHairlineTitle: 'Show the hairline\u2019s handles on the photo',
+    removeHairline: 'Remove hairline',
+    removeHairlineTitle: 'Treat up to the scalp\u2019s own edge',
+    addHairline: 'Add hairline',
+    addHairlineTitle: 'Place a hairline of the chosen style',
+    hairlineHelp: 'Drag the five handles on the photo (arrow keys move a focused one, ten times faster with Shift). The area lies behind the line.',
+    noHairlineHelp: 'No hairline: the area ends at the scalp\u2019s own edge. Add one to shape the front edge.',
+    hairlinePlaced: (style) => `Hairline placed: ${style}`,
+    hairlineRemoved: 'Hairline removed',
+    scars: 'Scars',
+    shapesTitles: { scars: 'Scars', crown: 'Crown area', alopecia: 'Patches', other: 'Scars and patches' },
+    stripWidth: 'Strip width',
+    dotSize: 'FUE dot size',
+    newSizesHint: 'For the next strip or dot you draw.',
+    shapes: 'Shapes',
+    shapesHints: {
+      patches: 'With Patch chosen, drag a patch to move it and the square on its edge to resize it (arrow keys too; Delete removes it). Tap outside to add one.',
+      scars: 'No scars marked yet: choose Scar strip and drag along a scar, or FUE dot and tap each one.',
+      crown: 'Choose Patch and tap the crown to place the area.',
+      alopecia: 'Choose Patch and tap each bald patch; drag while placing it to size it.',
+    },
+    crownArea: (n) => (n ? `Crown area ${n}` : 'Crown area'),
+    patch: (n) => `Patch ${n}`,
+    scarStrip: (n) => `Scar strip ${n}`,
+    fueDots: (n) => `${n} FUE ${n === 1 ? 'dot' : 'dots'}`,
+    removeDots: 'Remove dots',
+    removeAllDots: 'Remove all FUE dots',
+    dotsRemoved: 'FUE dots removed',
+    sizeInMm: (name, what) => `${name} ${what === 'width' ? 'width' : 'radius'} in mm`,
+    remove: (name) => `Remove ${name.toLowerCase()}`,
+    removed: (name) => `${name} removed`,
+    position: (name) => `${name} position`,
+    size: (name) => `${name} size`,
+    radiusText: (mm) => `${mm} mm radius`,
+    stripAdded: (mm) => `Scar strip added, ${mm} mm wide`,
+    dotAdded: (mm) => `FUE dot added, ${mm} mm`,
+    patchAdded: (name, mm) => `${name} added, ${mm} mm radius`,
+    dragStrip: 'Drag along the scar to draw a strip',
+    handleText: (x, y) => `${x} % from the left, ${y} % from the top`,
+    area: 'Treatment area',
+    brushSize: 'Brush size',
+    showArea: 'Show area',
+    resetArea: 'Reset area',
+    resetAreaTitle: 'Remove your painting: back to this treatment\u2019s starting area',
+    clearArea: 'Clear area',
+    clearAreaTitle: 'Remove the whole area (hairline and shapes too), then paint your own',
+    areaReset: 'Area reset',
+    areaCleared: 'Area cleared',
+    stage: 'Treatment stage',
+    session: 'Session',
+    sessionHint: 'Sessions done so far. Most treatments take 3.',
+    monthsLabel: 'Time since last session',
+    monthsHint: 'From the first days to years later.',
+    months: (m, n) => {
+      if (m <= 0) return ['Fresh', 'Fresh: the first days'];
+      if (m === 1) return ['Healed', 'Healed: about a month'];
+      if (m < 12) return [`${n(m)} mo`, `${n(m)} months`];
+      const years = Math.round((m / 12) * 10) / 10;
+      return [`${n(years)} y`, `${n(years)} ${years === 1 ? 'year' : 'years'}`];
+    },
+    impressions: 'Impressions',
+    pigment: 'Pigment',
+    pigmentHint: 'Chosen to match your hair and skin.',
+    pigments: { auto: 'Auto', black: 'Black', darkBrown: 'Dark brown', brown: 'Brown', lightBrown: 'Light brown', greyBlend: 'Grey blend' },
+    autoSuggested: (name) => `Auto (suggested: ${name})`,
+    sliders: {
+      density: ['Density', 'Impressions per cm². Natural scalp: about 80.', 'impressions per square centimetre'],
+      impressionSize: ['Impression size', 'Diameter of each pigment dot.', 'micrometres'],
+      shade: ['Pigment shade', 'From light grey to carbon black.', 'percent'],
+      softness: ['Hairline softness', 'Width of the transition at the edge: 2–3 mm reads as a defined hairline, 10–15 mm as a soft one.', 'millimetres'],
+    },
+    millimetres: 'millimetres',
+    grouping: 'Group impressions like follicular units',
+    scale: 'Physical scale',
+    fromPupils: 'from pupils',
+    fromHeadWidth: 'from head width',
+    setScale: 'Set scale',
+    setScaleTitle: 'Mark the centres of the pupils on the photo',
+    useHeadWidth: 'Use head width',
+    useHeadWidthTitle: 'Forget the marked pupils and scale from the head width',
+    pupilDistance: 'Pupil distance',
+    headWidth: 'Head width',
+    eyeHelp: 'Set scale, then drag the two circles onto the centres of the pupils (arrow keys move a focused circle). Without them, the head width above the ears sets the scale.',
+    dragPupils: 'Drag the two circles onto the centres of the pupils',
+    scaleFromHeadWidth: 'Scale from the head width',
+    saveShare: 'Save and share',
+    image: 'Image',
+    exportKinds: { after: 'After', 'side-by-side': 'Side by side', split: 'Split' },
+    format: 'Format',
+    download: 'Download',
+    shareImage: 'Share image',
+    copyLink: 'Copy preset link',
+    copyLinkTitle: 'A link with these settings (not the photo)',
+    presetLink: 'Preset link',
+    saveHint: 'The photo stays on this device; a preset link carries the settings only.',
+    imageSaved: 'Image saved',
+    linkCopied: 'Preset link copied',
+    linkShown: 'Preset link shown: copy it from the field',
+    disclaimer: 'Simulation – individual results vary.',
+    undone: 'Undone',
+    redone: 'Redone',
+    demoShown: 'Demo head shown',
+    photoLoaded: 'Photo loaded',
+    decodeFailed: 'This file could not be opened as a photo. Please choose a JPEG, PNG or WebP image (iPhone HEIC photos: share or export them as JPEG first).',
+    dropImage: 'Please drop an image file (JPEG, PNG or WebP).',
+    downloadFailed: 'The photo could not be downloaded. Please check the address or upload the file instead.',
+    downloadFailedStatus: (status) => `The photo could not be downloaded (HTTP ${status}). Please check the address or upload the file instead.`,
+    notAnalysed: (message) => `This photo could not be analysed: ${message}`,
+    demoFailed: (message) => `The demo head could not be shown (${message}). You can still upload your own photo.`,
+    noImage: 'No image is shown yet.',
+    exportFailed: 'The image could not be exported.',
+    linkDamaged: 'This preset link is damaged (its settings cannot be read). The usual settings are shown instead.',
+    linkInvalid: (message) => `This preset link does not fit this previewer: ${message}`,
+    startFailed: (message) => `The previewer could not start (${message}). Please reload the page.`,
+    internalError: (message) => `The previewer ran into an internal error (${message}). Please reload the page; if it happens again, try another photo.`,
+  },
+};
+
+STRINGS.es = {
+  ...STRINGS.en,
+  locale: 'es',
+  upload: 'Subir foto',
+  tool: 'Herramienta',
+  tools: {
+    compare: ['Comparar', 'Comparar antes y después'],
+    paint: ['Pintar', 'Pintar la zona de tratamiento'],
+    erase: ['Borrar', 'Borrar de la zona de tratamiento'],
+    hairline: ['Línea', 'Arrastrar los puntos de la línea frontal'],
+    strip: ['Cicatriz lineal', 'Arrastrar a lo largo de una cicatriz lineal (FUT)'],
+    dot: ['Punto FUE', 'Tocar cada cicatriz redonda (FUE)'],
+    patch: ['Zona', 'Tocar para colocar una zona, arrastrar para darle tamaño'],
+  },
+  undo: 'Deshacer',
+  undoTitle: 'Deshacer (Ctrl+Z)',
+  redo: 'Rehacer',
+  redoTitle: 'Rehacer (Ctrl+Mayús+Z)',
+  save: 'Guardar',
+  saveLabel: 'Guardar imagen',
+  saveTitle: 'Guardar la imagen elegida en Guardar y compartir',
+  compareView: 'Vista de comparación',
+  views: {
+    x: ['Izq. | der.', 'Un divisor vertical: antes a la izquierda'],
+    y: ['Arriba | abajo', 'Un divisor horizontal: antes arriba'],
+    side: ['Lado a lado', 'Antes y después uno junto al otro'],
+  },
+  viewAnnounce: { x: 'Divisor vertical: antes a la izquierda', y: 'Divisor horizontal: antes arriba', side: 'Lado a lado' },
+  hold: 'Ver antes',
+  holdTitle: 'Mantener pulsado para ver la foto de antes',
+  zoom: 'Lupa',
+  zoomTitle: 'Una lupa al 100 % sigue al puntero (las flechas la mueven sobre la imagen enfocada); en pantallas táctiles, pellizque la imagen',
+  fit: 'Ajustar',
+  dismiss: 'Cerrar el mensaje',
+  stageLabel: 'Vista previa de antes y después. Suelte o pegue una foto aquí.',
+  before: 'Antes',
+  after: 'Después',
+  divider: 'Divisor entre antes y después',
+  dividerText: (n) => `${n} % antes`,
+  leftPupil: 'Pupila izquierda',
+  rightPupil: 'Pupila derecha',
+  preparing: 'Preparando la vista previa…',
+  dropHere: 'Suelte la foto para verla',
+  treatment: 'Tratamiento',
+  treatments: {
+    fullHead: ['Cabeza completa', 'El aspecto rapado en todo el cuero cabelludo, detrás de la línea frontal.'],
+    hairline: ['Línea frontal', 'Una franja detrás de la línea frontal que se funde con el pelo de detrás.'],
+    crown: ['Coronilla', 'Una zona redonda en la coronilla que se funde con el pelo de alrededor.'],
+    densityFill: ['Densidad', 'Impresiones entre el pelo que tiene, para que el pelo fino parezca más denso.'],
+    scars: ['Cicatrices', 'Arrastre a lo largo de cada cicatriz lineal o toque cada cicatriz FUE para cubrirla.'],
+    alopecia: ['Alopecia areata', 'Toque cada zona calva; arrastre al colocarla para darle tamaño.'],
+  },
+  hairline: 'Línea frontal',
+  hairlineStyle: 'Estilo de línea',
+  hairlineStyleHint: 'Al elegir un estilo, la línea se coloca según las reglas clínicas habituales y se ajusta su suavidad.',
+  hairlineStyles: { natural: 'Natural (suave, irregular)', defined: 'Definida (nítida)', receded: 'Retraída (madura)', straight: 'Recta (juvenil)' },
+  hairlinePoints: ['Pico temporal izquierdo', 'Punto frontotemporal izquierdo', 'Punto frontal medio', 'Punto frontotemporal derecho', 'Pico temporal derecho'],
+  editHairline: 'Editar línea',
+  editHairlineTitle: 'Mostrar los puntos de la línea sobre la foto',
+  removeHairline: 'Quitar línea',
+  removeHairlineTitle: 'Tratar hasta el borde del propio cuero cabelludo',
+  addHairline: 'Añadir línea',
+  addHairlineTitle: 'Colocar una línea del estilo elegido',
+  hairlineHelp: 'Arrastre los cinco puntos sobre la foto (las flechas mueven el punto enfocado, diez veces más rápido con Mayús). La zona queda detrás de la línea.',
+  noHairlineHelp: 'Sin línea frontal: la zona termina en el borde del cuero cabelludo. Añada una para dar forma al borde delantero.',
+  hairlinePlaced: (style) => `Línea colocada: ${style}`,
+  hairlineRemoved: 'Línea quitada',
+  scars: 'Cicatrices',
+  shapesTitles: { scars: 'Cicatrices', crown: 'Zona de coronilla', alopecia: 'Zonas', other: 'Cicatrices y zonas' },
+  stripWidth: 'Ancho de la cicatriz',
+  dotSize: 'Tamaño del punto FUE',
+  newSizesHint: 'Para la próxima cicatriz o punto que dibuje.',
+  shapes: 'Formas',
+  shapesHints: {
+    patches: 'Con Zona elegida, arrastre una zona para moverla y el cuadrado de su borde para cambiar su tamaño (también con las flechas; Supr la quita). Toque fuera para añadir otra.',
+    scars: 'Aún no hay cicatrices: elija Cicatriz lineal y arrastre a lo largo de una cicatriz, o Punto FUE y toque cada una.',
+    crown: 'Elija Zona y toque la coronilla para colocar la zona.',
+    alopecia: 'Elija Zona y toque cada zona calva; arrastre al colocarla para darle tamaño.',
+  },
+  crownArea: (n) => (n ? `Zona de coronilla ${n}` : 'Zona de coronilla'),
+  patch: (n) => `Zona ${n}`,
+  scarStrip: (n) => `Cicatriz lineal ${n}`,
+  fueDots: (n) => `${n} ${n === 1 ? 'punto' : 'puntos'} FUE`,
+  removeDots: 'Quitar puntos',
+  removeAllDots: 'Quitar todos los puntos FUE',
+  dotsRemoved: 'Puntos FUE quitados',
+  sizeInMm: (name, what) => `${what === 'width' ? 'Ancho' : 'Radio'} de ${name.toLowerCase()} en mm`,
+  remove: (name) => `Quitar ${name.toLowerCase()}`,
+  removed: (name) => `${name}: quitada`,
+  position: (name) => `${name}: posición`,
+  size: (name) => `${name}: tamaño`,
+  radiusText: (mm) => `${mm} mm de radio`,
+  stripAdded: (mm) => `Cicatriz lineal añadida, ${mm} mm de ancho`,
+  dotAdded: (mm) => `Punto FUE añadido, ${mm} mm`,
+  patchAdded: (name, mm) => `${name} añadida, ${mm} mm de radio`,
+  dragStrip: 'Arrastre a lo largo de la cicatriz para dibujarla',
+  handleText: (x, y) => `${x} % desde la izquierda, ${y} % desde arriba`,
+  area: 'Zona de tratamiento',
+  brushSize: 'Tamaño del pincel',
+  showArea: 'Mostrar zona',
+  resetArea: 'Restablecer',
+  resetAreaTitle: 'Quitar lo pintado: volver a la zona inicial de este tratamiento',
+  clearArea: 'Vaciar zona',
+  clearAreaTitle: 'Quitar toda la zona (también la línea y las formas) y pintar la suya',
+  areaReset: 'Zona restablecida',
+  areaCleared: 'Zona vaciada',
+  stage: 'Etapa del tratamiento',
+  session: 'Sesión',
+  sessionHint: 'Sesiones hechas hasta ahora. La mayoría de los tratamientos lleva 3.',
+  monthsLabel: 'Tiempo desde la última sesión',
+  monthsHint: 'De los primeros días a años después.',
+  months: (m, n) => {
+    if (m <= 0) return ['Reciente', 'Reciente: los primeros días'];
+    if (m === 1) return ['Curado', 'Curado: un mes aprox.'];
+    if (m < 12) return [`${n(m)} m`, `${n(m)} meses`];
+    const years = Math.round((m / 12) * 10) / 10;
+    return [`${n(years)} a`, `${n(years)} ${years === 1 ? 'año' : 'años'}`];
+  },
+  impressions: 'Impresiones',
+  pigment: 'Pigmento',
+  pigmentHint: 'Elegido según su pelo y su piel.',
+  pigments: { auto: 'Automático', black: 'Negro', darkBrown: 'Castaño oscuro', brown: 'Castaño', lightBrown: 'Castaño claro', greyBlend: 'Mezcla gris' },
+  autoSuggested: (name) => `Automático (sugerido: ${name})`,
+  sliders: {
+    density: ['Densidad', 'Impresiones por cm². Cuero cabelludo natural: unas 80.', 'impresiones por centímetro cuadrado'],
+    impressionSize: ['Tamaño de impresión', 'Diámetro de cada punto de pigmento.', 'micrómetros'],
+    shade: ['Tono del pigmento', 'Del gris claro al negro carbón.', 'por ciento'],
+    softness: ['Suavidad de la línea', 'Ancho de la transición en el borde: 2–3 mm se ve como una línea definida, 10–15 mm como una suave.', 'milímetros'],
+  },
+  millimetres: 'milímetros',
+  grouping: 'Agrupar impresiones como unidades foliculares',
+  scale: 'Escala física',
+  fromPupils: 'según las pupilas',
+  fromHeadWidth: 'según el ancho de la cabeza',
+  setScale: 'Fijar escala',
+  setScaleTitle: 'Marcar los centros de las pupilas en la foto',
+  useHeadWidth: 'Usar el ancho de la cabeza',
+  useHeadWidthTitle: 'Olvidar las pupilas marcadas y usar el ancho de la cabeza',
+  pupilDistance: 'Distancia entre pupilas',
+  headWidth: 'Ancho de la cabeza',
+  eyeHelp: 'Fije la escala y arrastre los dos círculos a los centros de las pupilas (las flechas mueven el círculo enfocado). Sin ellos, la escala sale del ancho de la cabeza sobre las orejas.',
+  dragPupils: 'Arrastre los dos círculos a los centros de las pupilas',
+  scaleFromHeadWidth: 'Escala según el ancho de la cabeza',
+  saveShare: 'Guardar y compartir',
+  image: 'Imagen',
+  exportKinds: { after: 'Después', 'side-by-side': 'Lado a lado', split: 'Dividida' },
+  format: 'Formato',
+  download: 'Descargar',
+  shareImage: 'Compartir imagen',
+  copyLink: 'Copiar enlace de ajustes',
+  copyLinkTitle: 'Un enlace con estos ajustes (sin la foto)',
+  presetLink: 'Enlace de ajustes',
+  saveHint: 'La foto se queda en este dispositivo; el enlace solo lleva los ajustes.',
+  imageSaved: 'Imagen guardada',
+  linkCopied: 'Enlace copiado',
+  linkShown: 'Enlace mostrado: cópielo del campo',
+  disclaimer: 'Simulación: los resultados varían según la persona.',
+  undone: 'Deshecho',
+  redone: 'Rehecho',
+  demoShown: 'Cabeza de demostración',
+  photoLoaded: 'Foto cargada',
+  decodeFailed: 'No se pudo abrir el archivo como foto. Elija una imagen JPEG, PNG o WebP (fotos HEIC de iPhone: compártalas o expórtelas antes como JPEG).',
+  dropImage: 'Suelte un archivo de imagen (JPEG, PNG o WebP).',
+  downloadFailed: 'No se pudo descargar la foto. Revise la dirección o suba el archivo.',
+  downloadFailedStatus: (status) => `No se pudo descargar la foto (HTTP ${status}). Revise la dirección o suba el archivo.`,
+  notAnalysed: (message) => `No se pudo analizar la foto: ${message}`,
+  demoFailed: (message) => `No se pudo mostrar la cabeza de demostración (${message}). Puede subir su propia foto.`,
+  noImage: 'Aún no se muestra ninguna imagen.',
+  exportFailed: 'No se pudo exportar la imagen.',
+  linkDamaged: 'Este enlace de ajustes está dañado (no se pueden leer). Se muestran los ajustes habituales.',
+  linkInvalid: (message) => `Este enlace de ajustes no sirve para este visor: ${message}`,
+  startFailed: (message) => `No se pudo iniciar el visor (${message}). Recargue la página.`,
+  internalError: (message) => `El visor tuvo un error interno (${message}). Recargue la página; si vuelve a ocurrir, pruebe con otra foto.`,
+};
+
+/** The strings for an element: its own `lang`, else the nearest ancestor's, else English. */
+function stringsFor(element) {
+  const lang = (element.closest('[lang]')?.getAttribute('lang') || 'en').toLowerCase().split('-')[0];
+  return STRINGS[lang] || STRINGS.en;
+}
 
 /** Demo head size (the generated sample photo). */
 const SAMPLE_SIZE = [1200, 900];
@@ -16,6 +381,21 @@ const DEFAULT_MAX_SIZE = 2048;
 const HISTORY_LIMIT = 100;
 /** Brush size in mm of scalp (slider range and start value). */
 const BRUSH_MM = { min: 2, max: 40, step: 1, value: 10 };
+/** Quiet time before a settings change is reported to analytics (one event per burst). */
+const ANALYTICS_DEBOUNCE_MS = 800;
+/** The settings fields reported to analytics: numbers and names, never positions on the photo. */
+const ANALYTICS_FIELDS = ['treatment', 'density', 'impressionSize', 'shade', 'softness', 'pigment', 'session', 'monthsSinceSession', 'grouping'];
+/** Attributes giving the starting settings: attribute → [settings field, kind]. */
+const SETTING_ATTRIBUTES = {
+  density: ['density', 'number'],
+  'impression-size': ['impressionSize', 'number'],
+  shade: ['shade', 'number'],
+  softness: ['softness', 'number'],
+  session: ['session', 'number'],
+  pigment: ['pigment', 'string'],
+};
+const EXPORT_KINDS = ['after', 'side-by-side', 'split'];
+const EXPORT_TYPES = { 'image/png': 'png', 'image/jpeg': 'jpg' };
 
 let wasmPromise = null;
 /** Loads and initialises the wasm module once per page, whatever the number of elements. */
@@ -28,7 +408,7 @@ function loadWasm() {
       })
       .catch((error) => {
         wasmPromise = null;
-        throw new Error(`The previewer could not start (${error && error.message ? error.message : error}). Please reload the page.`);
+        throw Object.assign(new Error(String(error && error.message ? error.message : error)), { startFailed: true });
       });
   }
   return wasmPromise;
@@ -36,21 +416,14 @@ function loadWasm() {
 
 /** The four rendered settings, in slider order. Ranges come from the wasm core (`Preview.limits()`). */
 const STYLE_SLIDERS = [
-  { key: 'density', label: 'Density', step: 1, unit: '/cm²', spoken: 'impressions per square centimetre', hint: 'Impressions per cm². Natural scalp: about 80.' },
-  { key: 'impressionSize', label: 'Impression size', step: 5, unit: 'µm', spoken: 'micrometres', hint: 'Diameter of each pigment dot.' },
-  { key: 'shade', label: 'Pigment shade', step: 1, unit: '%', spoken: 'percent', hint: 'From light grey to carbon black.' },
-  { key: 'softness', label: 'Hairline softness', step: 0.5, unit: 'mm', spoken: 'millimetres', hint: 'Width of the transition at the edge: 2–3 mm reads as a defined hairline, 10–15 mm as a soft one.' },
+  { key: 'density', step: 1, unit: '/cm²' },
+  { key: 'impressionSize', step: 5, unit: 'µm' },
+  { key: 'shade', step: 1, unit: '%' },
+  { key: 'softness', step: 0.5, unit: 'mm' },
 ];
 
-/** Pigment choices (the core's names), in menu order. */
-const PIGMENTS = [
-  ['auto', 'Auto'],
-  ['black', 'Black'],
-  ['darkBrown', 'Dark brown'],
-  ['brown', 'Brown'],
-  ['lightBrown', 'Light brown'],
-  ['greyBlend', 'Grey blend'],
-];
+/** Pigment choices (the core's names), in menu order (labels in STRINGS). */
+const PIGMENTS = ['auto', 'black', 'darkBrown', 'brown', 'lightBrown', 'greyBlend'];
 
 /**
  * The treatments (the core's names), in picker order: the label, a one-line hint, the tools
@@ -59,12 +432,12 @@ const PIGMENTS = [
  * removed ('none'). Shapes and brush strokes are kept.
  */
 const TREATMENTS = [
-  { value: 'fullHead', label: 'Full head', hint: 'The shaved look over all the scalp, behind the hairline.', tools: ['hairline'], base: 'auto', hairline: 'guess' },
-  { value: 'hairline', label: 'Hairline', hint: 'A band behind the hairline that blends into the hair behind it.', tools: ['hairline'], base: 'auto', hairline: 'guess' },
-  { value: 'crown', label: 'Crown', hint: 'A round area on the crown that blends into the hair around it.', tools: ['patch'], base: 'empty', hairline: 'none' },
-  { value: 'densityFill', label: 'Density fill', hint: 'Impressions between the hairs you have, so thinning hair looks fuller.', tools: [], base: 'auto', hairline: 'none' },
-  { value: 'scars', label: 'Scars', hint: 'Drag along each strip scar, or tap each FUE scar, to cover it.', tools: ['strip', 'dot'], base: 'empty', hairline: 'none' },
-  { value: 'alopecia', label: 'Alopecia patches', hint: 'Tap each bald patch; drag while placing it to size it.', tools: ['patch'], base: 'empty', hairline: 'none' },
+  { value: 'fullHead', tools: ['hairline'], base: 'auto', hairline: 'guess' },
+  { value: 'hairline', tools: ['hairline'], base: 'auto', hairline: 'guess' },
+  { value: 'crown', tools: ['patch'], base: 'empty', hairline: 'none' },
+  { value: 'densityFill', tools: [], base: 'auto', hairline: 'none' },
+  { value: 'scars', tools: ['strip', 'dot'], base: 'empty', hairline: 'none' },
+  { value: 'alopecia', tools: ['patch'], base: 'empty', hairline: 'none' },
 ];
 const TREATMENT = Object.fromEntries(TREATMENTS.map((t) => [t.value, t]));
 /** Tools that draw or move shapes and hairline handles (besides Compare, Paint and Erase). */
@@ -74,17 +447,8 @@ const SHAPE_TOOLS = ['strip', 'dot', 'patch'];
 const HANDLE_GESTURES = ['eye', 'hairline', 'patch-move', 'patch-size'];
 const SHAPE_GESTURES = ['strip', 'dot', 'patch-new'];
 
-/** Hairline styles (the core's names), in menu order. */
-const HAIRLINE_STYLES = [
-  ['natural', 'Natural (soft, broken)'],
-  ['defined', 'Defined (sharp)'],
-  ['receded', 'Receded (mature)'],
-  ['straight', 'Straight (youthful)'],
-];
-/** The five hairline handles in image order (left and right as seen on the photo). */
-const HAIRLINE_POINTS = ['Left temple peak', 'Left frontotemporal point', 'Mid-frontal point', 'Right frontotemporal point', 'Right temple peak'];
-const HAIRLINE_HELP = 'Drag the five handles on the photo (arrow keys move a focused one, ten times faster with Shift). The area lies behind the line.';
-const NO_HAIRLINE_HELP = 'No hairline: the area ends at the scalp’s own edge. Add one to shape the front edge.';
+/** Hairline styles (the core's names), in menu order (labels in STRINGS). */
+const HAIRLINE_STYLES = ['natural', 'defined', 'receded', 'straight'];
 /** A strip drawn is simplified to within this share of its width (at least half a pixel). */
 const STRIP_SIMPLIFY = 0.15;
 /** A pointer that moves less than this (CSS px) is a tap, not a drag. */
@@ -95,9 +459,10 @@ const SCALE_BAR_MM = [10, 5, 2, 1];
 /** Where the eye-line marker starts when neither the settings nor the photo place the pupils. */
 const EYE_LINE_HEIGHT = 0.4;
 
-function pigmentLabel(name) {
-  const entry = PIGMENTS.find(([value]) => value === name);
-  return entry ? entry[1] : String(name);
+/** A number as the language writes it, to a tenth (or exactly `digits` decimals). */
+function formatNumber(T, value, digits = null) {
+  const options = digits === null ? { maximumFractionDigits: 1 } : { minimumFractionDigits: digits, maximumFractionDigits: digits };
+  return new Intl.NumberFormat(T.locale, { ...options, useGrouping: false }).format(value);
 }
 
 /** A size in mm as shown: to a tenth. */
@@ -116,18 +481,13 @@ function monthStops(range) {
   return stops;
 }
 
-/** A number of months as the visitor reads it: [short label, spoken text]. */
-function monthsText(months) {
-  if (months <= 0) return ['Fresh', 'Fresh: the first days'];
-  if (months === 1) return ['Healed', 'Healed: about a month'];
-  if (months < 12) return [`${months} mo`, `${months} months`];
-  const years = Math.round((months / 12) * 10) / 10;
-  return [`${years} y`, `${years} ${years === 1 ? 'year' : 'years'}`];
-}
 
 const ICONS = {
   upload: '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M12 16V4m0 0-5 5m5-5 5 5M4 16v3a1 1 0 0 0 1 1h14a1 1 0 0 0 1-1v-3"/></svg>',
   compare: '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M12 3v18M8 8l-4 4 4 4M16 8l4 4-4 4"/></svg>',
+  compareY: '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M3 12h18M8 8l4-4 4 4M8 16l4 4 4-4"/></svg>',
+  side: '<svg viewBox="0 0 24 24" aria-hidden="true"><rect x="3" y="5" width="8" height="14" rx="1.5"/><rect x="13" y="5" width="8" height="14" rx="1.5"/></svg>',
+  zoom: '<svg viewBox="0 0 24 24" aria-hidden="true"><circle cx="10.5" cy="10.5" r="6.5"/><path d="m15.5 15.5 5 5M10.5 8v5M8 10.5h5"/></svg>',
   paint: '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M18.4 3.6a2 2 0 0 1 2.8 2.8L12 15.6 8.4 12zM8.4 12c-2.4 0-4 1.6-4 4 0 1.7-.8 2.8-2 3.4 1.3.4 3 .6 4.6.6 3.2 0 5-2 5-4.4"/></svg>',
   erase: '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="m7 21-4.3-4.3a1 1 0 0 1 0-1.4L13.3 4.7a1 1 0 0 1 1.4 0l5.6 5.6a1 1 0 0 1 0 1.4L11 21zM22 21H7M5.5 12.5l6 6"/></svg>',
   undo: '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M9 14 4 9l5-5M4 9h10.5a5.5 5.5 0 0 1 0 11H11"/></svg>',
@@ -158,6 +518,8 @@ const STYLE = /* css */ `
   --_divider: var(--smp-divider-color, #ffffff);
   --_error: var(--smp-error-color, #b42318);
   --_stage-max-height: var(--smp-stage-max-height, 72vh);
+  --_cta: var(--smp-cta-bg, var(--_accent));
+  --_cta-contrast: var(--smp-cta-color, var(--_accent-contrast));
   display: block;
   container-type: inline-size;
   font-family: var(--_font);
@@ -171,12 +533,32 @@ const STYLE = /* css */ `
 svg { width: 18px; height: 18px; fill: none; stroke: currentColor; stroke-width: 2; stroke-linecap: round; stroke-linejoin: round; flex: none; }
 
 .frame {
+  /* Inherited properties a host page might set (on the element itself or an ancestor) stop here. */
+  font: 400 15px/1.4 var(--_font); color: var(--_text);
+  letter-spacing: normal; word-spacing: normal; text-transform: none; text-align: start; text-indent: 0;
+  text-shadow: none; white-space: normal; font-style: normal; font-variant: normal; visibility: visible;
+  cursor: auto; direction: ltr; writing-mode: horizontal-tb; hyphens: manual; word-break: normal;
   background: var(--_surface);
   border: 1px solid var(--_border);
   border-radius: var(--_radius);
   overflow: hidden;
   overflow: clip; /* clips the corners without becoming a scroll container (the stage is sticky) */
 }
+
+/* Brand row: the clinic's logo and its call to action */
+.brand {
+  display: flex; flex-wrap: wrap; align-items: center; gap: 8px 12px;
+  padding: 10px 12px; border-bottom: 1px solid var(--_border);
+}
+.brand .spacer { flex: 1 1 0; }
+.logo { display: block; height: var(--smp-logo-height, 36px); width: auto; max-width: 50%; object-fit: contain; }
+.cta {
+  display: inline-flex; align-items: center; justify-content: center; min-height: 40px; padding: 0 16px;
+  font: inherit; font-size: 15px; font-weight: 650; text-decoration: none; text-align: center;
+  background: var(--_cta); color: var(--_cta-contrast); border-radius: calc(var(--_radius) * 0.66);
+}
+.cta:hover { filter: brightness(1.08); }
+.cta:focus-visible { outline: 3px solid color-mix(in srgb, var(--_accent) 55%, transparent); outline-offset: 2px; }
 
 /* Toolbar above the stage */
 .toolbar {
@@ -222,12 +604,39 @@ button:focus-visible, .upload:focus-within, input:focus-visible, select:focus-vi
 .stage[data-tool="paint"], .stage[data-tool="erase"] { touch-action: none; cursor: none; }
 .stage[data-tool="strip"], .stage[data-tool="dot"], .stage[data-tool="patch"] { touch-action: none; cursor: crosshair; }
 .stage[data-tool="hairline"] { cursor: default; }
-.stage > canvas { position: absolute; inset: 0; width: 100%; height: 100%; display: block; pointer-events: none; }
-.stage > canvas.after { clip-path: inset(0 0 0 var(--split, 50%)); }
-.stage > canvas.area { opacity: 0; transition: opacity .15s; }
-.stage.show-area > canvas.area { opacity: var(--smp-area-opacity, .6); }
+.view { position: absolute; inset: 0; transform-origin: 0 0; }
+.view > canvas, .side-before > canvas { position: absolute; inset: 0; width: 100%; height: 100%; display: block; pointer-events: none; }
+.view > canvas.after { clip-path: inset(0 0 0 var(--split, 50%)); }
+.view > canvas.area { opacity: 0; transition: opacity .15s; }
+.stage.show-area canvas.area { opacity: var(--smp-area-opacity, .6); }
+/* Compare views: a divider up and down (before above), or before and after side by side. */
+.stage-wrap[data-compare="y"] .view > canvas.after { clip-path: inset(var(--split, 50%) 0 0 0); }
+.stage-wrap[data-compare="y"] .divider { top: var(--split, 50%); bottom: auto; left: 0; right: 0; width: auto; height: 0; }
+.stage-wrap[data-compare="y"] .divider::before { top: -1px; bottom: auto; left: 0; right: 0; width: auto; height: 2px; }
+.stage-wrap[data-compare="y"] .handle { top: 0; left: 50%; cursor: ns-resize; touch-action: none; }
+.stage-wrap[data-compare="y"] .handle svg { transform: rotate(90deg); }
+.stage-wrap[data-compare="y"] .stage[data-tool="compare"] { cursor: ns-resize; }
+.stage-wrap[data-compare="y"] .label.tag-after { top: auto; bottom: 10px; }
+.side-before { display: none; position: relative; overflow: hidden; aspect-ratio: var(--aspect, 1.3333); }
+.stage-wrap[data-compare="side"] { gap: 8px; }
+.stage-wrap[data-compare="side"] .side-before { display: block; }
+.stage-wrap[data-compare="side"] .side-before, .stage-wrap[data-compare="side"] .stage {
+  width: calc(50% - 4px); max-width: calc(var(--_stage-max-height) * var(--aspect, 1.3333));
+}
+.stage-wrap[data-compare="side"] .view > canvas.after { clip-path: none; }
+.stage-wrap[data-compare="side"] .divider, .stage-wrap[data-compare="side"] .tag-before, .stage-wrap[data-compare="side"] canvas.before { display: none; }
+.stage-wrap[data-compare="side"] .stage[data-tool="compare"] { cursor: default; }
+.label.tag-side { left: 10px; }
+/* Press and hold: the after layer steps aside to show the photo before. */
+.stage.holding .view > canvas.after { visibility: hidden; }
+.stage-wrap[data-compare="side"] .stage.holding canvas.before { display: block; }
+.loupe {
+  position: absolute; left: 0; top: 0; width: 180px; height: 180px; border-radius: 50%; pointer-events: none;
+  border: 3px solid #fff; box-shadow: 0 0 0 1px rgba(0, 0, 0, .5), 0 6px 18px rgba(0, 0, 0, .45); background: var(--_stage-bg);
+}
+.stage.zooming { cursor: zoom-in; }
 .stage.drop-target::after {
-  content: "Drop the photo to preview it"; position: absolute; inset: 10px;
+  content: var(--_drop-text, ""); position: absolute; inset: 10px;
   display: grid; place-items: center; text-align: center; padding: 16px;
   font-weight: 650; font-size: 18px; color: #fff;
   border: 3px dashed var(--_accent-contrast); border-radius: var(--_radius);
@@ -330,6 +739,13 @@ button:focus-visible, .upload:focus-within, input:focus-visible, select:focus-vi
 .busy.visible { display: grid; }
 .busy span { background: rgba(17, 24, 39, .75); padding: 8px 14px; border-radius: 999px; }
 
+/* Compare view, hold and zoom, under the toolbar */
+.view-bar { display: flex; flex-wrap: wrap; align-items: center; gap: 8px 12px; padding: 8px 12px; border-bottom: 1px solid var(--_border); }
+.view-bar .spacer { flex: 1 1 0; }
+.view-bar .segmented button { min-height: 32px; padding: 0 10px; }
+.view-bar .group button { min-height: 34px; }
+button.hold[aria-pressed="true"], button.toggle[aria-pressed="true"] { background: var(--_accent); color: var(--_accent-contrast); }
+
 /* Messages */
 .message {
   display: none; align-items: flex-start; gap: 10px;
@@ -344,7 +760,10 @@ button:focus-visible, .upload:focus-within, input:focus-visible, select:focus-vi
 
 /* Controls below the stage (beside it when wide): one section per concern */
 .panel > * + * { border-top: 1px solid var(--_border); }
-.treatment-bar, .hairline-bar, .shapes-bar { display: grid; gap: 10px; padding: 14px 16px 16px; }
+.treatment-bar, .hairline-bar, .shapes-bar, .export-bar { display: grid; gap: 10px; padding: 14px 16px 16px; }
+.export-bar .field .segmented { display: flex; }
+.export-bar .field .segmented button { flex: 1 1 0; padding: 0 6px; }
+.share-field { font: inherit; font-size: 13px; width: 100%; min-height: 38px; padding: 0 10px; color: var(--_text); background: var(--_surface); border: 1px solid var(--_border); border-radius: calc(var(--_radius) * 0.5); }
 .hint, .hairline-bar small, .shapes-bar small { color: var(--_muted); font-size: 12.5px; }
 .choices { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 6px; }
 .choice { position: relative; display: flex; cursor: pointer; }
@@ -374,7 +793,7 @@ button:focus-visible, .upload:focus-within, input:focus-visible, select:focus-vi
   padding: 10px 12px;
 }
 .area-bar .hint { color: var(--_muted); font-size: 13px; flex: 1 1 220px; }
-.check { display: inline-flex; align-items: center; gap: 6px; font-size: 14px; cursor: pointer; }
+.check { display: inline-flex; align-items: center; gap: 6px; min-height: 32px; font-size: 14px; cursor: pointer; }
 .check input { width: 18px; height: 18px; accent-color: var(--_accent); margin: 0; }
 .sliders { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 14px 28px; padding: 14px 16px 18px; }
 .field { display: grid; grid-template-columns: 1fr auto; align-items: baseline; gap: 2px 8px; }
@@ -477,12 +896,22 @@ button.toggle[aria-pressed="true"] { background: var(--_accent); color: var(--_a
   .segmented button { flex: 1 1 0; padding: 0 8px; }
   .toolbar .group { flex: 1 1 100%; }
   .toolbar .group button { flex: 1 1 0; }
+  .view-bar { padding: 8px; gap: 8px; }
+  .view-bar .spacer { display: none; }
+  .view-bar .group { flex: 1 1 100%; }
+  .view-bar .group button { flex: 1 1 0; }
+  .view-bar .segmented button { flex: 1 1 auto; padding: 0 4px; font-size: 13px; }
+  .view-bar .segmented svg { display: none; }
   .sliders, .stage-grid { grid-template-columns: 1fr; gap: 12px; }
   .sliders, .stage-controls { padding: 12px; }
   .collapsible > summary { padding: 12px; }
   .scale-grid { padding: 2px 12px 12px; }
   .area-bar { padding: 10px 8px; }
-  .treatment-bar, .hairline-bar, .shapes-bar { padding: 12px; }
+  .treatment-bar, .hairline-bar, .shapes-bar, .export-bar { padding: 12px; }
+  .brand { padding: 8px; flex-wrap: nowrap; }
+  .brand .spacer { display: none; }
+  .logo { max-width: 42%; height: min(var(--smp-logo-height, 36px), 32px); }
+  .cta { flex: 1 1 auto; padding: 4px 10px; font-size: 14px; line-height: 1.2; }
   .choices { grid-template-columns: repeat(2, minmax(0, 1fr)); }
   /* Four or five tools keep to one row on a phone: words without icons. */
   .segmented.tools:is([data-count="4"], [data-count="5"]) button { flex: 1 1 auto; padding: 0 6px; }
@@ -493,163 +922,213 @@ button.toggle[aria-pressed="true"] { background: var(--_accent); color: var(--_a
   .area-bar button { flex: 1 1 auto; }
   .label { top: 8px; font-size: 11px; }
 }
+/* The narrowest phones: the undo, redo and save buttons keep their words and drop their icons. */
+@container (max-width: 400px) {
+  .toolbar .group button { min-width: 0; padding: 0 6px; }
+  .toolbar .group svg, .segmented.tools svg { display: none; }
+  .segmented.tools button { flex: 1 1 auto; padding: 0 6px; }
+}
 @media (prefers-reduced-motion: reduce) { * { transition: none !important; } }
 `;
 
-function template() {
+function template(T) {
   const sliders = STYLE_SLIDERS.map(
     (s) => `
       <div class="field">
-        <label for="s-${s.key}">${s.label}</label>
+        <label for="s-${s.key}">${T.sliders[s.key][0]}</label>
         <output id="o-${s.key}" for="s-${s.key}"></output>
         <input type="range" id="s-${s.key}" data-key="${s.key}" step="${s.step}" aria-describedby="h-${s.key}">
-        <small id="h-${s.key}">${s.hint}</small>
+        <small id="h-${s.key}">${T.sliders[s.key][1]}</small>
       </div>`,
   ).join('');
-  const pigments = PIGMENTS.map(([value, label]) => `<option value="${value}">${label}</option>`).join('');
+  const pigments = PIGMENTS.map((value) => `<option value="${value}">${T.pigments[value]}</option>`).join('');
+  const tool = (name, icon, hidden = '') => `<button type="button" data-tool="${name}" aria-pressed="${name === 'compare'}" title="${T.tools[name][1]}"${hidden}>${icon}<span class="tool-text">${T.tools[name][0]}</span></button>`;
+  const view = (mode, icon) => `<button type="button" data-compare="${mode}" aria-pressed="${mode === 'x'}" title="${T.views[mode][1]}">${icon}<span>${T.views[mode][0]}</span></button>`;
   return `
 <style>${STYLE}</style>
 <div class="frame" part="frame">
+  <div class="brand" part="brand" hidden>
+    <img class="logo" part="logo" alt="" hidden>
+    <span class="spacer"></span>
+    <a class="cta" part="cta" target="_blank" rel="noopener" hidden></a>
+  </div>
   <div class="toolbar" part="toolbar">
-    <label class="upload" part="upload">${ICONS.upload}<span>Upload photo</span><input type="file" accept="image/*" aria-label="Upload photo"></label>
-    <div class="segmented tools" role="group" aria-label="Tool">
-      <button type="button" data-tool="compare" aria-pressed="true" title="Compare before and after">${ICONS.compare}<span class="tool-text">Compare</span></button>
-      <button type="button" data-tool="paint" aria-pressed="false" title="Paint the treatment area">${ICONS.paint}<span class="tool-text">Paint</span></button>
-      <button type="button" data-tool="erase" aria-pressed="false" title="Erase from the treatment area">${ICONS.erase}<span class="tool-text">Erase</span></button>
-      <button type="button" data-tool="hairline" aria-pressed="false" title="Drag the hairline's handles" hidden>${ICONS.hairline}<span class="tool-text">Hairline</span></button>
-      <button type="button" data-tool="strip" aria-pressed="false" title="Drag along a strip (FUT) scar" hidden>${ICONS.strip}<span class="tool-text">Scar strip</span></button>
-      <button type="button" data-tool="dot" aria-pressed="false" title="Tap each round (FUE) scar" hidden>${ICONS.dot}<span class="tool-text">FUE dot</span></button>
-      <button type="button" data-tool="patch" aria-pressed="false" title="Tap to place a patch, drag to size it" hidden>${ICONS.patch}<span class="tool-text">Patch</span></button>
+    <label class="upload" part="upload">${ICONS.upload}<span>${T.upload}</span><input type="file" accept="image/*" aria-label="${T.upload}"></label>
+    <div class="segmented tools" role="group" aria-label="${T.tool}">
+      ${tool('compare', ICONS.compare)}
+      ${tool('paint', ICONS.paint)}
+      ${tool('erase', ICONS.erase)}
+      ${tool('hairline', ICONS.hairline, ' hidden')}
+      ${tool('strip', ICONS.strip, ' hidden')}
+      ${tool('dot', ICONS.dot, ' hidden')}
+      ${tool('patch', ICONS.patch, ' hidden')}
     </div>
     <span class="spacer"></span>
     <div class="group">
-      <button type="button" class="icon-button" data-action="undo" aria-label="Undo" title="Undo (Ctrl+Z)" disabled>${ICONS.undo}<span class="button-text">Undo</span></button>
-      <button type="button" class="icon-button" data-action="redo" aria-label="Redo" title="Redo (Ctrl+Shift+Z)" disabled>${ICONS.redo}<span class="button-text">Redo</span></button>
-      <button type="button" class="icon-button" data-action="save" aria-label="Save after image" title="Save the after image">${ICONS.download}<span class="button-text">Save</span></button>
+      <button type="button" class="icon-button" data-action="undo" aria-label="${T.undo}" title="${T.undoTitle}" disabled>${ICONS.undo}<span class="button-text">${T.undo}</span></button>
+      <button type="button" class="icon-button" data-action="redo" aria-label="${T.redo}" title="${T.redoTitle}" disabled>${ICONS.redo}<span class="button-text">${T.redo}</span></button>
+      <button type="button" class="icon-button" data-action="save" aria-label="${T.saveLabel}" title="${T.saveTitle}">${ICONS.download}<span class="button-text">${T.save}</span></button>
     </div>
   </div>
-  <div class="message" part="message" role="alert" aria-live="assertive">${ICONS.alert}<p></p><button type="button" aria-label="Dismiss message">${ICONS.close}</button></div>
+  <div class="view-bar" part="view-controls">
+    <div class="segmented compare-modes" role="group" aria-label="${T.compareView}">
+      ${view('x', ICONS.compare)}
+      ${view('y', ICONS.compareY)}
+      ${view('side', ICONS.side)}
+    </div>
+    <span class="spacer"></span>
+    <div class="group">
+      <button type="button" class="hold" data-action="hold" aria-pressed="false" title="${T.holdTitle}">${T.hold}</button>
+      <button type="button" class="toggle" data-action="zoom" aria-pressed="false" title="${T.zoomTitle}">${ICONS.zoom}<span>${T.zoom}</span></button>
+      <button type="button" data-action="fit" hidden>${T.fit}</button>
+    </div>
+  </div>
+  <div class="message" part="message" role="alert" aria-live="assertive">${ICONS.alert}<p></p><button type="button" aria-label="${T.dismiss}">${ICONS.close}</button></div>
   <div class="body">
-  <div class="stage-wrap">
-    <div class="stage" part="stage" tabindex="0" data-tool="compare" role="group" aria-label="Before and after preview. Drop or paste a photo here.">
+  <div class="stage-wrap" data-compare="x">
+    <div class="side-before" aria-hidden="true"><canvas class="before-copy" part="before-copy"></canvas><span class="label tag-side">${T.before}</span></div>
+    <div class="stage" part="stage" tabindex="0" data-tool="compare" role="group" aria-label="${T.stageLabel}" style="--_drop-text: '${T.dropHere}'">
+      <div class="view">
       <canvas class="before" part="before"></canvas>
       <canvas class="after" part="after"></canvas>
       <canvas class="area" part="area"></canvas>
-      <span class="label tag-before" aria-hidden="true">Before</span>
-      <span class="label tag-after" aria-hidden="true">After</span>
-      <div class="scale-bar" part="scale-bar" aria-hidden="true" hidden><span class="scale-bar-text"></span><span class="scale-bar-line"></span></div>
       <div class="divider" part="divider">
-        <div class="handle" part="handle" role="slider" tabindex="0" aria-label="Before and after divider" aria-valuemin="0" aria-valuemax="100">${ICONS.compare}</div>
+        <div class="handle" part="handle" role="slider" tabindex="0" aria-label="${T.divider}" aria-valuemin="0" aria-valuemax="100">${ICONS.compare}</div>
       </div>
       <div class="marks" part="marks" hidden>
         <svg class="marks-svg" aria-hidden="true" preserveAspectRatio="none"><g class="shape-marks"></g><path class="hairline-shade"></path><path class="hairline-main"></path></svg>
-        ${HAIRLINE_POINTS.map((name, i) => `<div class="mark-handle hairline-handle" data-point="${i}" role="slider" tabindex="0" aria-label="${name}" aria-valuemin="0" aria-valuemax="100" aria-describedby="h-hairline" hidden></div>`).join('')}
+        ${T.hairlinePoints.map((name, i) => `<div class="mark-handle hairline-handle" data-point="${i}" role="slider" tabindex="0" aria-label="${name}" aria-valuemin="0" aria-valuemax="100" aria-describedby="h-hairline" hidden></div>`).join('')}
         <div class="patch-handles"></div>
       </div>
       <div class="eye-marker" part="eye-marker" hidden>
         <svg aria-hidden="true"><line class="shade"></line><line class="main"></line></svg>
         <span class="eye-distance" aria-hidden="true"></span>
-        <div class="eye-handle" data-eye="0" role="slider" tabindex="0" aria-label="Left pupil" aria-valuemin="0" aria-valuemax="100" aria-describedby="eye-help"></div>
-        <div class="eye-handle" data-eye="1" role="slider" tabindex="0" aria-label="Right pupil" aria-valuemin="0" aria-valuemax="100" aria-describedby="eye-help"></div>
+        <div class="eye-handle" data-eye="0" role="slider" tabindex="0" aria-label="${T.leftPupil}" aria-valuemin="0" aria-valuemax="100" aria-describedby="eye-help"></div>
+        <div class="eye-handle" data-eye="1" role="slider" tabindex="0" aria-label="${T.rightPupil}" aria-valuemin="0" aria-valuemax="100" aria-describedby="eye-help"></div>
       </div>
+      </div>
+      <span class="label tag-before" aria-hidden="true">${T.before}</span>
+      <span class="label tag-after" aria-hidden="true">${T.after}</span>
+      <div class="scale-bar" part="scale-bar" aria-hidden="true" hidden><span class="scale-bar-text"></span><span class="scale-bar-line"></span></div>
+      <canvas class="loupe" part="loupe" aria-hidden="true" hidden></canvas>
       <div class="cursor" aria-hidden="true"></div>
-      <div class="busy" aria-hidden="true"><span>Preparing preview…</span></div>
+      <div class="busy" aria-hidden="true"><span>${T.preparing}</span></div>
     </div>
   </div>
   <div class="panel">
   <div class="treatment-bar" part="treatment-controls">
-    <h3 class="section-title" id="l-treatment">Treatment</h3>
-    <div class="choices" role="radiogroup" aria-labelledby="l-treatment" aria-describedby="h-treatment">${TREATMENTS.map((t) => `<label class="choice"><input type="radio" name="treatment" value="${t.value}"><span>${t.label}</span></label>`).join('')}</div>
+    <h2 class="section-title" id="l-treatment">${T.treatment}</h2>
+    <div class="choices" role="radiogroup" aria-labelledby="l-treatment" aria-describedby="h-treatment">${TREATMENTS.map((t) => `<label class="choice"><input type="radio" name="treatment" value="${t.value}"><span>${T.treatments[t.value][0]}</span></label>`).join('')}</div>
     <small class="hint" id="h-treatment"></small>
   </div>
   <div class="hairline-bar" part="hairline-controls" hidden>
-    <h3 class="section-title">Hairline</h3>
+    <h2 class="section-title">${T.hairline}</h2>
     <div class="field">
-      <label for="s-hairlineStyle">Hairline style</label>
-      <select id="s-hairlineStyle" aria-describedby="h-hairline-style">${HAIRLINE_STYLES.map(([value, label]) => `<option value="${value}">${label}</option>`).join('')}</select>
-      <small id="h-hairline-style">Choosing a style places the line by the usual clinical rules and sets its softness.</small>
+      <label for="s-hairlineStyle">${T.hairlineStyle}</label>
+      <select id="s-hairlineStyle" aria-describedby="h-hairline-style">${HAIRLINE_STYLES.map((value) => `<option value="${value}">${T.hairlineStyles[value]}</option>`).join('')}</select>
+      <small id="h-hairline-style">${T.hairlineStyleHint}</small>
     </div>
     <div class="button-row">
-      <button type="button" class="toggle" data-action="edit-hairline" aria-pressed="false" title="Show the hairline's handles on the photo">Edit hairline</button>
-      <button type="button" data-action="remove-hairline" title="Treat up to the scalp's own edge">Remove hairline</button>
-      <button type="button" data-action="add-hairline" title="Place a hairline of the chosen style" hidden>Add hairline</button>
+      <button type="button" class="toggle" data-action="edit-hairline" aria-pressed="false" title="${T.editHairlineTitle}">${T.editHairline}</button>
+      <button type="button" data-action="remove-hairline" title="${T.removeHairlineTitle}">${T.removeHairline}</button>
+      <button type="button" data-action="add-hairline" title="${T.addHairlineTitle}" hidden>${T.addHairline}</button>
     </div>
     <small class="hint" id="h-hairline"></small>
     <div class="hairline-advice" part="hairline-advice" data-hairline-advice aria-live="polite"></div>
   </div>
   <div class="shapes-bar" part="shape-controls" hidden>
-    <h3 class="section-title" data-shapes-title>Scars</h3>
+    <h2 class="section-title" data-shapes-title>${T.scars}</h2>
     <div class="new-sizes" data-scar-sizes>
       <div class="number-field">
-        <label for="s-stripWidth">Strip width</label>
+        <label for="s-stripWidth">${T.stripWidth}</label>
         <span class="unit-input"><input type="number" id="s-stripWidth" data-new-size="stripWidth" step="0.5" inputmode="decimal" aria-describedby="h-new-sizes"><span aria-hidden="true">mm</span></span>
       </div>
       <div class="number-field">
-        <label for="s-dotDiameter">FUE dot size</label>
+        <label for="s-dotDiameter">${T.dotSize}</label>
         <span class="unit-input"><input type="number" id="s-dotDiameter" data-new-size="dotDiameter" step="0.1" inputmode="decimal" aria-describedby="h-new-sizes"><span aria-hidden="true">mm</span></span>
       </div>
-      <small id="h-new-sizes">For the next strip or dot you draw.</small>
+      <small id="h-new-sizes">${T.newSizesHint}</small>
     </div>
-    <ul class="shape-list" aria-label="Shapes"></ul>
+    <ul class="shape-list" aria-label="${T.shapes}"></ul>
     <small class="hint" id="h-shapes" data-shapes-hint></small>
   </div>
   <div class="area-bar" part="area-controls">
-    <h3 class="section-title">Treatment area</h3>
+    <h2 class="section-title">${T.area}</h2>
     <div class="field brush">
-      <label for="s-brush">Brush size</label>
+      <label for="s-brush">${T.brushSize}</label>
       <input type="range" id="s-brush" min="${BRUSH_MM.min}" max="${BRUSH_MM.max}" step="${BRUSH_MM.step}" value="${BRUSH_MM.value}">
       <output id="o-brush" for="s-brush"></output>
     </div>
-    <label class="check"><input type="checkbox" data-action="show-area">Show area</label>
-    <button type="button" data-action="reset-area" title="Remove your painting: back to this treatment's starting area">Reset area</button>
-    <button type="button" data-action="clear-area" title="Remove the whole area (hairline and shapes too), then paint your own">Clear area</button>
+    <label class="check"><input type="checkbox" data-action="show-area">${T.showArea}</label>
+    <button type="button" data-action="reset-area" title="${T.resetAreaTitle}">${T.resetArea}</button>
+    <button type="button" data-action="clear-area" title="${T.clearAreaTitle}">${T.clearArea}</button>
   </div>
   <div class="stage-controls" part="stage-controls">
     <div class="stage-grid">
-      <h3 class="section-title">Treatment stage</h3>
+      <h2 class="section-title">${T.stage}</h2>
       <div class="field">
-        <span class="field-label" id="l-session">Session</span>
+        <span class="field-label" id="l-session">${T.session}</span>
         <div class="segmented" role="group" aria-labelledby="l-session" aria-describedby="h-session" data-sessions></div>
-        <small id="h-session">Sessions done so far. Most treatments take 3.</small>
+        <small id="h-session">${T.sessionHint}</small>
       </div>
       <div class="field">
-        <label for="s-months">Time since last session</label>
+        <label for="s-months">${T.monthsLabel}</label>
         <output id="o-months" for="s-months"></output>
         <input type="range" id="s-months" min="0" max="0" step="1" value="0" aria-describedby="h-months">
-        <small id="h-months">From the first days to years later.</small>
+        <small id="h-months">${T.monthsHint}</small>
       </div>
     </div>
     <div class="advice" part="advice" aria-live="polite"></div>
   </div>
-  <div class="sliders" part="controls"><h3 class="section-title">Impressions</h3>
+  <div class="sliders" part="controls"><h2 class="section-title">${T.impressions}</h2>
       <div class="field">
-        <label for="s-pigment">Pigment</label>
+        <label for="s-pigment">${T.pigment}</label>
         <select id="s-pigment" aria-describedby="h-pigment">${pigments}</select>
-        <small id="h-pigment">Chosen to match your hair and skin.</small>
+        <small id="h-pigment">${T.pigmentHint}</small>
       </div>${sliders}
-      <label class="check"><input type="checkbox" data-action="grouping">Group impressions like follicular units</label>
+      <label class="check"><input type="checkbox" data-action="grouping">${T.grouping}</label>
   </div>
   <details class="scale-controls collapsible" part="scale-controls">
     <summary>
-      <span class="summary-text"><span class="section-title">Physical scale</span><span class="summary-value" hidden><span class="summary-sep"> · </span><output data-scale-value></output> <span data-scale-from>from head width</span></span></span>
+      <span class="summary-text"><span class="section-title">${T.scale}</span><span class="summary-value" hidden><span class="summary-sep"> · </span><output data-scale-value></output> <span data-scale-from>${T.fromHeadWidth}</span></span></span>
       ${ICONS.chevron}
     </summary>
     <div class="scale-grid">
       <div class="scale-buttons">
-        <button type="button" class="toggle" data-action="set-scale" aria-pressed="false" title="Mark the centres of the pupils on the photo">Set scale</button>
-        <button type="button" data-action="use-head-width" title="Forget the marked pupils and scale from the head width" disabled>Use head width</button>
+        <button type="button" class="toggle" data-action="set-scale" aria-pressed="false" title="${T.setScaleTitle}">${T.setScale}</button>
+        <button type="button" data-action="use-head-width" title="${T.useHeadWidthTitle}" disabled>${T.useHeadWidth}</button>
       </div>
       <div class="number-field">
-        <label for="s-pupilDistance">Pupil distance</label>
+        <label for="s-pupilDistance">${T.pupilDistance}</label>
         <span class="unit-input"><input type="number" id="s-pupilDistance" data-scale-key="pupilDistance" step="0.5" inputmode="decimal"><span aria-hidden="true">mm</span></span>
       </div>
       <div class="number-field">
-        <label for="s-headWidth">Head width</label>
+        <label for="s-headWidth">${T.headWidth}</label>
         <span class="unit-input"><input type="number" id="s-headWidth" data-scale-key="headWidth" step="1" inputmode="decimal"><span aria-hidden="true">mm</span></span>
       </div>
-      <small id="eye-help">Set scale, then drag the two circles onto the centres of the pupils (arrow keys move a focused circle). Without them, the head width above the ears sets the scale.</small>
+      <small id="eye-help">${T.eyeHelp}</small>
     </div>
   </details>
+  <div class="export-bar" part="export-controls">
+    <h2 class="section-title">${T.saveShare}</h2>
+    <div class="field">
+      <span class="field-label" id="l-export-kind">${T.image}</span>
+      <div class="segmented" role="group" aria-labelledby="l-export-kind" data-export-kinds>
+        ${EXPORT_KINDS.map((kind) => `<button type="button" data-export-kind="${kind}" aria-pressed="${kind === 'after'}">${T.exportKinds[kind]}</button>`).join('')}
+      </div>
+    </div>
+    <div class="field">
+      <label for="s-format">${T.format}</label>
+      <select id="s-format"><option value="image/png">PNG</option><option value="image/jpeg">JPEG</option></select>
+    </div>
+    <div class="button-row">
+      <button type="button" data-action="download">${ICONS.download}${T.download}</button>
+      <button type="button" data-action="share-image" hidden>${T.shareImage}</button>
+      <button type="button" data-action="share-link" title="${T.copyLinkTitle}">${T.copyLink}</button>
+    </div>
+    <input type="text" class="share-field" readonly aria-label="${T.presetLink}" hidden>
+    <small class="hint">${T.saveHint}</small>
+  </div>
   </div>
   </div>
   <p class="visually-hidden" aria-live="polite" data-status></p>
@@ -718,12 +1197,37 @@ function arrowStep(event) {
 }
 
 /** Puts an on-photo handle at (x, y) in fractions of the image and says where it is. */
-function placeHandle(handle, x, y) {
+function placeHandle(T, handle, x, y) {
   handle.style.left = `${x * 100}%`;
   handle.style.top = `${y * 100}%`;
   if (handle.getAttribute('role') === 'slider' && !handle.classList.contains('rim')) {
     handle.setAttribute('aria-valuenow', String(Math.round(x * 100)));
-    handle.setAttribute('aria-valuetext', `${Math.round(x * 100)} % from the left, ${Math.round(y * 100)} % from the top`);
+    handle.setAttribute('aria-valuetext', T.handleText(Math.round(x * 100), Math.round(y * 100)));
+  }
+}
+
+/** Base64url of a string's UTF-8 bytes (no padding): safe in a URL fragment. */
+function toBase64Url(text) {
+  const bytes = new TextEncoder().encode(text);
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function fromBase64Url(text) {
+  const b64 = text.replace(/-/g, '+').replace(/_/g, '/');
+  const binary = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
+  return new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
+}
+
+/** An https link (or a relative one on an https page) for the call to action, else null. */
+function safeLink(href) {
+  if (!href) return null;
+  try {
+    const url = new URL(href, document.baseURI);
+    return url.protocol === 'https:' || (url.protocol === 'http:' && ['localhost', '127.0.0.1'].includes(url.hostname)) ? url.href : null;
+  } catch {
+    return null;
   }
 }
 
@@ -731,10 +1235,11 @@ function clone(value) {
   return JSON.parse(JSON.stringify(value));
 }
 
-function errorMessage(error) {
+function errorMessage(error, T = STRINGS.en) {
+  if (error && error.startFailed) return T.startFailed(error.message);
   // A trap in the wasm module (a Rust panic) is a bug, not the visitor's doing.
   if (typeof WebAssembly !== 'undefined' && error instanceof WebAssembly.RuntimeError) {
-    return `The previewer ran into an internal error (${error.message}). Please reload the page; if it happens again, try another photo.`;
+    return T.internalError(error.message);
   }
   if (error && typeof error.message === 'string' && error.message) return error.message;
   return String(error);
@@ -752,18 +1257,29 @@ function isTextField(el) {
   return false;
 }
 
-const DECODE_FAILED =
-  'This file could not be opened as a photo. Please choose a JPEG, PNG or WebP image (iPhone HEIC photos: share or export them as JPEG first).';
 
 export class SmpPreview extends HTMLElement {
   static get observedAttributes() {
-    return ['src', 'max-size'];
+    return ['src', 'max-size', 'logo', 'logo-alt', 'cta-label', 'cta-href', 'share-key', 'compare'];
   }
 
   constructor() {
     super();
-    const root = this.attachShadow({ mode: 'open' });
-    root.innerHTML = template();
+    this.attachShadow({ mode: 'open' });
+    this._build();
+  }
+
+  /**
+   * Builds the shadow DOM in the language of the `lang` attribute (here or on an ancestor) and
+   * wires it. Runs again on connection when the language turned out different (an element made
+   * with createElement gets its attributes after construction), as long as it has not started.
+   */
+  _build() {
+    const root = this.shadowRoot;
+    const pending = this._pendingSettings;
+    if (this._resizeObserver) this._resizeObserver.disconnect();
+    this._t = stringsFor(this);
+    root.innerHTML = template(this._t);
     const $ = (sel) => root.querySelector(sel);
     this._el = {
       stage: $('.stage'),
@@ -828,6 +1344,21 @@ export class SmpPreview extends HTMLElement {
       hairlinePaths: [$('.hairline-shade'), $('.hairline-main')],
       hairlineHandles: Array.from(root.querySelectorAll('.hairline-handle')),
       patchHandles: $('.patch-handles'),
+      stageWrap: $('.stage-wrap'),
+      view: $('.view'),
+      beforeCopy: $('canvas.before-copy'),
+      loupe: $('canvas.loupe'),
+      compareButtons: Array.from(root.querySelectorAll('button[data-compare]')),
+      hold: $('[data-action=hold]'),
+      zoom: $('[data-action=zoom]'),
+      fit: $('[data-action=fit]'),
+      brand: $('.brand'),
+      logo: $('.logo'),
+      cta: $('.cta'),
+      exportKinds: Array.from(root.querySelectorAll('[data-export-kind]')),
+      format: $('#s-format'),
+      shareImage: $('[data-action=share-image]'),
+      shareField: $('.share-field'),
     };
     this._ctx = {
       before: this._el.before.getContext('2d'),
@@ -858,9 +1389,21 @@ export class SmpPreview extends HTMLElement {
     this._hairlineStyle = 'natural'; // the style a new hairline gets
     this._newSizes = { stripWidth: 3, dotDiameter: 1.5 }; // mm, from the core's limits at start
     this._shapeMarkup = '';
+    this._exportKind = 'after';
+    this._compare = 'x'; // the compare view: 'x' (divider across), 'y' (up and down), 'side'
+    this._zoom = { s: 1, tx: 0, ty: 0 }; // the picture's pinch zoom (CSS transform of .view)
+    this._touches = new Map(); // touch pointers on the stage: id → [clientX, clientY]
+    this._pinch = null;
+    this._loupeOn = false;
+    this._loupeAt = [0.5, 0.5]; // where the loupe looks, in fractions of the image
+    this._analyticsTimer = 0;
+    this._analyticsLast = null; // the last settings summary reported (JSON)
+    this._logoPromise = null; // the logo decoded for exports: { url, image } (image null if unusable)
+    this._presetTreatment = null; // a `treatment` attribute, applied once the first photo shows
 
     this._wireControls(root);
     this._wireStage();
+    this._wireView();
     this._wireEyeMarker();
     this._wireHairline();
     this._wirePatchHandles();
@@ -874,8 +1417,12 @@ export class SmpPreview extends HTMLElement {
         : null;
     if (this._resizeObserver) this._resizeObserver.observe(this._el.stage);
     this._onPaste = this._onPaste.bind(this);
+    this._onHashChange = () => {
+      if (this._wasm) this._applyFragment();
+    };
     this._setSplit(50);
     this._syncBrushOutput();
+    this._pendingSettings = pending;
   }
 
   // ---- lifecycle -------------------------------------------------------------------------
@@ -889,18 +1436,53 @@ export class SmpPreview extends HTMLElement {
         this[name] = value;
       }
     }
+    if (!this._startPromise && stringsFor(this) !== this._t) this._build();
     document.addEventListener('paste', this._onPaste);
+    window.addEventListener('hashchange', this._onHashChange);
+    this._syncBrand();
+    if (this.getAttribute('compare')) this._setCompare(this.getAttribute('compare'));
     this._ensureStarted().catch(() => {});
   }
 
   disconnectedCallback() {
     document.removeEventListener('paste', this._onPaste);
+    window.removeEventListener('hashchange', this._onHashChange);
   }
 
   attributeChangedCallback(name, oldValue, value) {
     if (name === 'src' && value && value !== oldValue && this._startPromise) {
       this.load(value).catch(() => {});
+    } else if (name === 'compare' && value) {
+      this._setCompare(value);
+    } else if (['logo', 'logo-alt', 'cta-label', 'cta-href'].includes(name)) {
+      if (name === 'logo') this._logoPromise = null;
+      this._syncBrand();
     }
+  }
+
+  /** The logo and the call to action from their attributes (an unsafe link is left out). */
+  _syncBrand() {
+    const { brand, logo, cta } = this._el;
+    const logoUrl = this.getAttribute('logo');
+    logo.hidden = !logoUrl;
+    if (logoUrl) {
+      if (logo.getAttribute('src') !== logoUrl) logo.src = logoUrl;
+      logo.alt = this.getAttribute('logo-alt') || '';
+    } else {
+      logo.removeAttribute('src');
+    }
+    const label = (this.getAttribute('cta-label') || '').trim();
+    const rawHref = this.getAttribute('cta-href');
+    const href = safeLink(rawHref);
+    if (rawHref && !href) console.warn(`<smp-preview>: cta-href must be an https link; "${rawHref}" is ignored.`);
+    cta.hidden = !(label && href);
+    if (label && href) {
+      cta.textContent = label;
+      cta.href = href;
+    } else {
+      cta.removeAttribute('href');
+    }
+    brand.hidden = logo.hidden && cta.hidden;
   }
 
   /** Loads the wasm module and shows the demo head (or the `src` photo); runs once. */
@@ -915,10 +1497,10 @@ export class SmpPreview extends HTMLElement {
       this._wasm = await loadWasm();
       this._limits = this._wasm.Preview.limits();
       this._applyLimits(this._limits);
-      this._settings = this._wasm.Preview.defaultSettings();
+      this._settings = this._attributeSettings(this._wasm.Preview.defaultSettings());
     } catch (error) {
       this._busy(false);
-      this._fail(errorMessage(error));
+      this._fail(errorMessage(error, this._t));
       throw error;
     }
     this._resetHistory();
@@ -927,8 +1509,12 @@ export class SmpPreview extends HTMLElement {
       const pending = this._pendingSettings;
       this._pendingSettings = undefined;
       this.settings = pending;
+      this._presetTreatment = null;
       this._resetHistory();
     }
+    // A preset link (the settings in the URL fragment) wins over the attributes.
+    if (this._applyFragment()) this._presetTreatment = null;
+    this._resetHistory();
     const src = this.getAttribute('src');
     if (src && !this._loading) {
       this.load(src).catch(() => {});
@@ -939,12 +1525,74 @@ export class SmpPreview extends HTMLElement {
     if (!this._loading) this._busy(false);
   }
 
+  /**
+   * The core's default settings with the starting values given as attributes (invalid ones
+   * are reported and ignored). A `treatment` attribute's preset needs a photo: it is applied
+   * when the first one shows.
+   */
+  _attributeSettings(defaults) {
+    let settings = defaults;
+    for (const [attribute, [key, kind]] of Object.entries(SETTING_ATTRIBUTES)) {
+      const raw = this.getAttribute(attribute);
+      if (raw === null || raw.trim() === '') continue;
+      const value = kind === 'number' ? Number(raw) : raw.trim();
+      try {
+        settings = this._wasm.Preview.normalizeSettings({ ...settings, [key]: value });
+      } catch (error) {
+        console.warn(`<smp-preview>: attribute ${attribute}="${raw}" is ignored: ${errorMessage(error, this._t)}`);
+      }
+    }
+    const style = this.getAttribute('hairline-style');
+    if (style && HAIRLINE_STYLES.includes(style)) this._hairlineStyle = style;
+    else if (style) console.warn(`<smp-preview>: hairline-style="${style}" is not one of ${HAIRLINE_STYLES.join(', ')}.`);
+    const treatment = this.getAttribute('treatment');
+    if (treatment && TREATMENT[treatment]) {
+      settings = { ...settings, treatment, area: { ...settings.area, base: TREATMENT[treatment].base } };
+      this._presetTreatment = treatment;
+    } else if (treatment) {
+      console.warn(`<smp-preview>: treatment="${treatment}" is not one of ${TREATMENTS.map((t) => t.value).join(', ')}.`);
+    }
+    return settings;
+  }
+
+  /** The fragment parameter that carries this element's preset: `share-key`, else "smp". */
+  get _shareKey() {
+    return this.getAttribute('share-key') || 'smp';
+  }
+
+  /**
+   * Applies the settings in the page's URL fragment (`#smp=<base64url JSON>`), validated by the
+   * core. Returns whether there were any; a damaged link shows a message and changes nothing.
+   */
+  _applyFragment() {
+    const encoded = new URLSearchParams(location.hash.slice(1)).get(this._shareKey);
+    if (!encoded) return false;
+    let value;
+    try {
+      value = JSON.parse(fromBase64Url(encoded));
+    } catch {
+      this._fail(this._t.linkDamaged);
+      this._keepMessage = true;
+      return false;
+    }
+    try {
+      value = this._wasm.Preview.normalizeSettings(value);
+    } catch (error) {
+      this._fail(this._t.linkInvalid(errorMessage(error, this._t)));
+      this._keepMessage = true;
+      return false;
+    }
+    if (this._historyKey(value) === this._historyKey(this._settings)) return true;
+    this.settings = value;
+    return true;
+  }
+
   _showSample() {
     let preview;
     try {
       preview = this._wasm.Preview.sample(SAMPLE_SIZE[0], SAMPLE_SIZE[1]);
     } catch (error) {
-      this._fail(`The demo head could not be shown (${error && error.message ? error.message : error}). You can still upload your own photo.`);
+      this._fail(this._t.demoFailed(error && error.message ? error.message : error));
       return;
     }
     this._show(preview, 'sample', false);
@@ -968,7 +1616,7 @@ export class SmpPreview extends HTMLElement {
     try {
       normalized = this._wasm.Preview.normalizeSettings(clone(value ?? null));
     } catch (error) {
-      this._fail(errorMessage(error));
+      this._fail(errorMessage(error, this._t));
       return;
     }
     this._settings = normalized;
@@ -1030,7 +1678,7 @@ export class SmpPreview extends HTMLElement {
     this._syncControls();
     this._changed();
     this._updateHistoryButtons();
-    this._announce('Undone');
+    this._announce(this._t.undone);
     return true;
   }
 
@@ -1041,7 +1689,7 @@ export class SmpPreview extends HTMLElement {
     this._syncControls();
     this._changed();
     this._updateHistoryButtons();
-    this._announce('Redone');
+    this._announce(this._t.redone);
     return true;
   }
 
@@ -1062,10 +1710,10 @@ export class SmpPreview extends HTMLElement {
           try {
             response = await fetch(String(source));
           } catch {
-            throw new Error('The photo could not be downloaded. Please check the address or upload the file instead.');
+            throw new Error(this._t.downloadFailed);
           }
           if (!response.ok) {
-            throw new Error(`The photo could not be downloaded (HTTP ${response.status}). Please check the address or upload the file instead.`);
+            throw new Error(this._t.downloadFailedStatus(response.status));
           }
           blob = await response.blob();
         } else if (!(source instanceof Blob)) {
@@ -1079,13 +1727,13 @@ export class SmpPreview extends HTMLElement {
         try {
           preview = new wasm.Preview(width, height, pixels);
         } catch (error) {
-          throw new Error(`This photo could not be analysed: ${errorMessage(error)}`);
+          throw new Error(this._t.notAnalysed(errorMessage(error, this._t)));
         }
         this._show(preview, kind, true);
         return { width, height, source: kind };
       } catch (error) {
         if (token === this._loadToken) {
-          this._fail(errorMessage(error));
+          this._fail(errorMessage(error, this._t));
           // Nothing shown yet (a bad `src`, say): fall back to the demo head.
           if (!this._preview && this._wasm && this._settings) this._showSample();
         }
@@ -1106,11 +1754,262 @@ export class SmpPreview extends HTMLElement {
     this._flushRender();
     return new Promise((resolve, reject) => {
       if (!this._preview) {
-        reject(new Error('No image is shown yet.'));
+        reject(new Error(this._t.noImage));
         return;
       }
-      this._el.after.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('The image could not be exported.'))), type, quality);
+      this._el.after.toBlob((blob) => (blob ? resolve(blob) : reject(new Error(this._t.exportFailed))), type, quality);
     });
+  }
+
+  /**
+   * A link to this page (or the `share-url` attribute's) that opens with these settings; the
+   * photo is never part of it. The settings travel as base64url JSON in the fragment, which
+   * browsers do not send to servers.
+   */
+  get shareUrl() {
+    const settings = this.settings;
+    if (!settings) return null;
+    const url = new URL(this.getAttribute('share-url') || location.href, location.href);
+    const params = new URLSearchParams(url.hash.slice(1));
+    params.set(this._shareKey, toBase64Url(JSON.stringify(settings)));
+    url.hash = params.toString();
+    return url.href;
+  }
+
+  /**
+   * An image to keep, at full working resolution: `kind` 'after' (w × h), 'side-by-side'
+   * (2w × h, before on the left) or 'split' (w × h, cut at the divider); `type` 'image/png' or
+   * 'image/jpeg'. The `logo` attribute's image and the disclaimer are stamped on unless
+   * `logo` / `disclaimer` is false.
+   */
+  async exportImage({ kind = 'after', type = 'image/png', quality = 0.92, logo = true, disclaimer = true } = {}) {
+    if (!EXPORT_KINDS.includes(kind)) throw new Error(`Unknown export kind "${kind}": use ${EXPORT_KINDS.join(', ')}.`);
+    if (!EXPORT_TYPES[type]) throw new Error(`Unknown export type "${type}": use image/png or image/jpeg.`);
+    this._flushRender();
+    if (!this._preview) throw new Error(this._t.noImage);
+    const { width: w, height: h } = this._preview;
+    const { before, after } = this._el;
+    const canvas = document.createElement('canvas');
+    canvas.width = kind === 'side-by-side' ? 2 * w : w;
+    canvas.height = h;
+    const ctx = canvas.getContext('2d');
+    const unit = Math.max(12, Math.round(Math.min(canvas.width, h) * 0.03));
+    if (kind === 'after') {
+      ctx.drawImage(after, 0, 0);
+    } else if (kind === 'side-by-side') {
+      ctx.drawImage(before, 0, 0);
+      ctx.drawImage(after, w, 0);
+      this._stampLabel(ctx, this._t.before, unit, unit, unit);
+      this._stampLabel(ctx, this._t.after, w + unit, unit, unit);
+    } else {
+      // Cut where the divider is: across (before on the left) or, in the up-and-down view, before above.
+      ctx.drawImage(after, 0, 0);
+      ctx.fillStyle = '#ffffff';
+      const line = Math.max(2, Math.round(unit / 4));
+      if (this._compare === 'y') {
+        const y = Math.round((h * this._split) / 100);
+        if (y > 0) ctx.drawImage(before, 0, 0, w, y, 0, 0, w, y);
+        ctx.fillRect(0, y - line / 2, w, line);
+        this._stampLabel(ctx, this._t.before, unit, unit, unit);
+        this._stampLabel(ctx, this._t.after, unit, Math.min(y + unit, h - unit * 5), unit);
+      } else {
+        const x = Math.round((w * this._split) / 100);
+        if (x > 0) ctx.drawImage(before, 0, 0, x, h, 0, 0, x, h);
+        ctx.fillRect(x - line / 2, 0, line, h);
+        this._stampLabel(ctx, this._t.before, unit, unit, unit);
+        this._stampLabel(ctx, this._t.after, w - unit, unit, unit, 'right');
+      }
+    }
+    if (logo) {
+      const image = await this._logoImage();
+      if (image) {
+        const lh = Math.round(unit * 2.4);
+        const lw = Math.min(Math.round((lh * image.width) / image.height), Math.round(canvas.width * 0.3));
+        const pad = Math.round(unit / 3);
+        const x = canvas.width - unit - lw;
+        const y = kind === 'after' ? unit : h - unit * 3.2 - lh;
+        ctx.fillStyle = 'rgba(255, 255, 255, 0.92)';
+        ctx.beginPath();
+        ctx.roundRect(x - pad, y - pad, lw + 2 * pad, lh + 2 * pad, pad);
+        ctx.fill();
+        ctx.drawImage(image.source, x, y, lw, lh);
+      }
+    }
+    const text = disclaimer ? this._disclaimer : '';
+    if (text) {
+      let size = unit;
+      ctx.font = `600 ${size}px system-ui, sans-serif`;
+      const room = canvas.width - 2 * unit;
+      while (size > 10 && ctx.measureText(text).width > room) {
+        size -= 1;
+        ctx.font = `600 ${size}px system-ui, sans-serif`;
+      }
+      const band = Math.round(size * 2);
+      ctx.fillStyle = 'rgba(17, 24, 39, 0.72)';
+      ctx.fillRect(0, h - band, canvas.width, band);
+      ctx.fillStyle = '#ffffff';
+      ctx.textAlign = 'center';
+      ctx.textBaseline = 'middle';
+      ctx.fillText(text, canvas.width / 2, h - band / 2, room);
+    }
+    return new Promise((resolve, reject) => {
+      canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error(this._t.exportFailed))), type, quality);
+    });
+  }
+
+  /** The disclaimer stamped on exports: the attribute's text ("" for none), else the default. */
+  get _disclaimer() {
+    const text = this.getAttribute('disclaimer');
+    return text === null ? this._t.disclaimer : text.trim();
+  }
+
+  _stampLabel(ctx, text, x, y, unit, align = 'left') {
+    ctx.font = `700 ${unit}px system-ui, sans-serif`;
+    const pad = Math.round(unit / 2);
+    const width = ctx.measureText(text).width + 2 * pad;
+    const left = align === 'right' ? x - width : x;
+    ctx.fillStyle = 'rgba(17, 24, 39, 0.62)';
+    ctx.beginPath();
+    ctx.roundRect(left, y, width, unit * 1.8, unit * 0.9);
+    ctx.fill();
+    ctx.fillStyle = '#ffffff';
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'middle';
+    ctx.fillText(text, left + pad, y + unit * 0.9);
+  }
+
+  /**
+   * The logo decoded for drawing on exports, or null. A logo on another origin needs CORS
+   * (otherwise it would taint the canvas): without it, exports leave the logo out.
+   */
+  _logoImage() {
+    const url = this.getAttribute('logo');
+    if (!url) return Promise.resolve(null);
+    if (!this._logoPromise || this._logoPromise.url !== url) {
+      const image = new Image();
+      image.crossOrigin = 'anonymous';
+      image.src = new URL(url, document.baseURI).href;
+      const promise = image
+        .decode()
+        .then(() => {
+          // An SVG without its own size still draws: assume a wide logo.
+          const width = image.naturalWidth || 300;
+          const height = image.naturalHeight || 100;
+          return { source: image, width, height };
+        })
+        .catch(() => {
+          console.warn(`<smp-preview>: the logo ${url} could not be loaded for exports (on another site it needs CORS).`);
+          return null;
+        });
+      this._logoPromise = { url, promise };
+    }
+    return this._logoPromise.promise;
+  }
+
+  /** The export chosen in the panel, as a file named for what it shows. */
+  async _exportFile() {
+    const type = this._el.format.value;
+    const blob = await this.exportImage({ kind: this._exportKind, type, quality: 0.92 });
+    const name = `smp-preview-${this._exportKind}.${EXPORT_TYPES[type]}`;
+    return { blob, name, type };
+  }
+
+  _exportedDetail(via, type) {
+    const w = this.width;
+    return {
+      action: 'exported',
+      kind: this._exportKind,
+      format: EXPORT_TYPES[type] === 'jpg' ? 'jpeg' : 'png',
+      width: this._exportKind === 'side-by-side' ? 2 * w : w,
+      height: this.height,
+      via,
+    };
+  }
+
+  async _download() {
+    try {
+      const { blob, name, type } = await this._exportFile();
+      const url = URL.createObjectURL(blob);
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = name;
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(url), 10000);
+      this._announce(this._t.imageSaved);
+      this._emit('smp-analytics', this._exportedDetail('download', type));
+    } catch (error) {
+      this._fail(errorMessage(error, this._t));
+    }
+  }
+
+  /** The system share sheet with the image, where the browser can share files. */
+  async _shareImage() {
+    try {
+      const { blob, name, type } = await this._exportFile();
+      const file = new File([blob], name, { type });
+      await navigator.share({ files: [file], title: 'SMP Preview' });
+      this._emit('smp-analytics', this._exportedDetail('share', type));
+    } catch (error) {
+      if (error && error.name === 'AbortError') return; // the visitor closed the sheet
+      this._fail(errorMessage(error, this._t));
+    }
+  }
+
+  /** Shares (or copies) the preset link; the link also shows in a field to copy by hand. */
+  async _shareLink() {
+    const url = this.shareUrl;
+    if (!url) return;
+    const field = this._el.shareField;
+    field.value = url;
+    field.hidden = false;
+    let via = 'shown';
+    try {
+      if (typeof navigator.share === 'function' && matchMedia('(pointer: coarse)').matches) {
+        await navigator.share({ url, title: 'SMP Preview settings' });
+        via = 'share';
+      } else if (navigator.clipboard && navigator.clipboard.writeText) {
+        await navigator.clipboard.writeText(url);
+        via = 'copy';
+        this._announce(this._t.linkCopied);
+      }
+    } catch (error) {
+      if (error && error.name === 'AbortError') return;
+      // No clipboard access (an iframe, say): the field holds the link to copy.
+    }
+    if (via === 'shown') {
+      field.focus();
+      field.select();
+      this._announce(this._t.linkShown);
+    }
+    this._emit('smp-analytics', { action: 'link-shared', via });
+  }
+
+  /** Settings changed: after a quiet moment, analytics hears what was chosen (no positions). */
+  _scheduleAnalytics() {
+    clearTimeout(this._analyticsTimer);
+    this._analyticsTimer = setTimeout(() => {
+      const summary = this._analyticsSummary();
+      if (!summary) return;
+      const key = JSON.stringify(summary);
+      if (this._analyticsLast === null) {
+        this._analyticsLast = key; // the starting settings are no change
+        return;
+      }
+      if (key === this._analyticsLast) return;
+      this._analyticsLast = key;
+      this._emit('smp-analytics', { action: 'settings-changed', ...summary });
+    }, ANALYTICS_DEBOUNCE_MS);
+  }
+
+  _analyticsSummary() {
+    const settings = this._settings;
+    if (!settings) return null;
+    const summary = {};
+    for (const key of ANALYTICS_FIELDS) summary[key] = settings[key];
+    summary.hairlineStyle = settings.area.hairline ? settings.area.hairline.style : null;
+    summary.shapes = settings.area.shapes.length;
+    summary.strokes = settings.area.strokes.length;
+    return summary;
   }
 
   // ---- photo handling ------------------------------------------------------------------
@@ -1126,10 +2025,10 @@ export class SmpPreview extends HTMLElement {
     try {
       bitmap = await createImageBitmap(blob, { imageOrientation: 'from-image' });
     } catch {
-      throw new Error(DECODE_FAILED);
+      throw new Error(this._t.decodeFailed);
     }
     try {
-      if (!bitmap.width || !bitmap.height) throw new Error(DECODE_FAILED);
+      if (!bitmap.width || !bitmap.height) throw new Error(this._t.decodeFailed);
       const scale = Math.min(1, this._maxSize / Math.max(bitmap.width, bitmap.height));
       const width = Math.max(1, Math.round(bitmap.width * scale));
       const height = Math.max(1, Math.round(bitmap.height * scale));
@@ -1164,13 +2063,17 @@ export class SmpPreview extends HTMLElement {
       canvas.width = width;
       canvas.height = height;
     }
-    this._el.stage.style.setProperty('--aspect', `${width} / ${height}`);
+    this._el.stageWrap.style.setProperty('--aspect', `${width} / ${height}`);
+    this._el.beforeCopy.width = width;
+    this._el.beforeCopy.height = height;
     try {
       preview.drawPhoto(this._ctx.before);
     } catch (error) {
-      this._fail(errorMessage(error));
+      this._fail(errorMessage(error, this._t));
     }
+    this._el.beforeCopy.getContext('2d').drawImage(this._el.before, 0, 0);
     this._preview = preview;
+    this._setZoom(1, 0, 0);
     if (old && old !== preview) {
       try {
         old.free();
@@ -1183,13 +2086,23 @@ export class SmpPreview extends HTMLElement {
       if (hairlineBefore) this._placeHairline(settings, hairlineBefore.style);
       if (settings.treatment === 'crown') this._placeCrown(settings);
     }
+    let preset = false;
+    if (this._presetTreatment) {
+      settings = this._withTreatment(settings, this._presetTreatment);
+      this._presetTreatment = null;
+      preset = true;
+    }
     this._settings = settings;
-    if (newPhoto) this._resetHistory();
-    this._clearMessage();
+    if (newPhoto || preset) this._resetHistory();
+    if (this._analyticsLast === null) this._analyticsLast = JSON.stringify(this._analyticsSummary());
+    // A message from start-up (a damaged preset link) stays until the visitor acts.
+    if (this._keepMessage) this._keepMessage = false;
+    else this._clearMessage();
     this._renderNow();
     this._syncControls();
-    this._announce(source === 'sample' ? 'Demo head shown' : 'Photo loaded');
+    this._announce(source === 'sample' ? this._t.demoShown : this._t.photoLoaded);
     this._emit('smp-ready', { width, height, source });
+    this._emit('smp-analytics', { action: 'photo-loaded', width, height, source });
   }
 
   // ---- rendering -----------------------------------------------------------------------
@@ -1221,7 +2134,7 @@ export class SmpPreview extends HTMLElement {
       this._renderCount += 1;
       if (this._areaVisible()) this._drawArea();
     } catch (error) {
-      this._fail(errorMessage(error));
+      this._fail(errorMessage(error, this._t));
     }
     this._syncDescription();
     this._syncTreatmentControls();
@@ -1237,7 +2150,7 @@ export class SmpPreview extends HTMLElement {
     try {
       this._preview.drawArea(this._ctx.area, this._settings);
     } catch (error) {
-      this._fail(errorMessage(error));
+      this._fail(errorMessage(error, this._t));
     }
   }
 
@@ -1252,6 +2165,7 @@ export class SmpPreview extends HTMLElement {
   _changed() {
     this._pendingChange = true;
     this._scheduleRender();
+    this._scheduleAnalytics();
   }
 
   // ---- history -------------------------------------------------------------------------
@@ -1318,9 +2232,9 @@ export class SmpPreview extends HTMLElement {
     // Reset: the treatment's starting area without the painting; Clear: nothing at all.
     root.querySelector('[data-action=reset-area]').addEventListener('click', () => {
       if (!this._settings) return;
-      this._setArea({ ...this._settings.area, base: TREATMENT[this._settings.treatment].base, strokes: [] }, 'Area reset');
+      this._setArea({ ...this._settings.area, base: TREATMENT[this._settings.treatment].base, strokes: [] }, this._t.areaReset);
     });
-    root.querySelector('[data-action=clear-area]').addEventListener('click', () => this._setArea({ base: 'empty', hairline: null, shapes: [], strokes: [] }, 'Area cleared'));
+    root.querySelector('[data-action=clear-area]').addEventListener('click', () => this._setArea({ base: 'empty', hairline: null, shapes: [], strokes: [] }, this._t.areaCleared));
     for (const radio of el.treatmentRadios) {
       radio.addEventListener('change', () => {
         if (radio.checked) this._pickTreatment(radio.value);
@@ -1335,7 +2249,18 @@ export class SmpPreview extends HTMLElement {
         input.value = String(this._newSizes[key]);
       });
     }
-    root.querySelector('[data-action=save]').addEventListener('click', () => this._save());
+    root.querySelector('[data-action=save]').addEventListener('click', () => this._download());
+    root.querySelector('[data-action=download]').addEventListener('click', () => this._download());
+    el.shareImage.addEventListener('click', () => this._shareImage());
+    root.querySelector('[data-action=share-link]').addEventListener('click', () => this._shareLink());
+    for (const button of el.exportKinds) {
+      button.addEventListener('click', () => {
+        this._exportKind = button.dataset.exportKind;
+        for (const b of el.exportKinds) b.setAttribute('aria-pressed', String(b === button));
+      });
+    }
+    el.shareImage.hidden = !this._canShareFiles();
+    el.cta.addEventListener('click', () => this._emit('smp-analytics', { action: 'cta-clicked', href: el.cta.href }));
     root.querySelector('.message button').addEventListener('click', () => this._clearMessage());
     el.showArea.addEventListener('change', () => this._updateAreaVisibility());
     el.brush.addEventListener('input', () => {
@@ -1365,7 +2290,7 @@ export class SmpPreview extends HTMLElement {
     });
     el.useHeadWidth.addEventListener('click', () => {
       this._updateScale({ eyes: null });
-      this._announce('Scale from the head width');
+      this._announce(this._t.scaleFromHeadWidth);
     });
     for (const input of el.scaleInputs) {
       input.addEventListener('change', () => {
@@ -1467,7 +2392,7 @@ export class SmpPreview extends HTMLElement {
       if (Math.abs(m - months) < Math.abs(stops[nearest] - months)) nearest = i;
     });
     if (stops.length && Number(el.months.value) !== nearest) el.months.value = String(nearest);
-    const [shown, spoken] = monthsText(months);
+    const [shown, spoken] = this._t.months(months, (v) => formatNumber(this._t, v));
     el.monthsOut.textContent = shown;
     el.months.setAttribute('aria-valuetext', spoken);
     el.pigment.value = settings.pigment;
@@ -1492,7 +2417,7 @@ export class SmpPreview extends HTMLElement {
         this._description = this._preview.describe(this._settings);
       } catch (error) {
         this._description = null;
-        this._fail(errorMessage(error));
+        this._fail(errorMessage(error, this._t));
       }
     }
     return this._description;
@@ -1504,13 +2429,13 @@ export class SmpPreview extends HTMLElement {
     if (!description) return;
     const el = this._el;
     const auto = el.pigment.querySelector('option[value="auto"]');
-    const autoText = `Auto (suggested: ${pigmentLabel(description.suggestedPigment)})`;
+    const autoText = this._t.autoSuggested(this._t.pigments[description.suggestedPigment] || description.suggestedPigment);
     if (auto.textContent !== autoText) auto.textContent = autoText;
     const advice = description.advice || '';
     // Only a new note is announced (the region is aria-live).
     if (el.advice.textContent !== advice) el.advice.textContent = advice;
-    el.scaleFrom.textContent = description.scaleFrom === 'eyes' ? 'from pupils' : 'from head width';
-    el.scaleValue.textContent = `${description.pxPerMm.toFixed(1)} px/mm`;
+    el.scaleFrom.textContent = description.scaleFrom === 'eyes' ? this._t.fromPupils : this._t.fromHeadWidth;
+    el.scaleValue.textContent = `${formatNumber(this._t, description.pxPerMm, 1)} px/mm`;
     el.scaleSummaryValue.hidden = false;
     this._updateScaleBar();
     this._positionEyeMarker();
@@ -1525,10 +2450,10 @@ export class SmpPreview extends HTMLElement {
       bar.hidden = true;
       return;
     }
-    const perMm = (description.pxPerMm * shownWidth) / this._preview.width; // CSS px per mm
+    const perMm = (description.pxPerMm * shownWidth * this._zoom.s) / this._preview.width; // CSS px per mm
     const mm = SCALE_BAR_MM.find((m) => m * perMm <= shownWidth / 4) ?? SCALE_BAR_MM[SCALE_BAR_MM.length - 1];
     this._el.scaleBarLine.style.width = `${mm * perMm}px`;
-    this._el.scaleBarText.textContent = mm % 10 === 0 ? `${mm / 10} cm` : `${mm} mm`;
+    this._el.scaleBarText.textContent = mm % 10 === 0 ? `${formatNumber(this._t, mm / 10)} cm` : `${formatNumber(this._t, mm)} mm`;
     bar.dataset.mm = String(mm);
     bar.hidden = false;
   }
@@ -1540,7 +2465,7 @@ export class SmpPreview extends HTMLElement {
     this._el.setScale.setAttribute('aria-pressed', String(on));
     this._el.stage.classList.toggle('scale-mode', on);
     this._positionEyeMarker();
-    if (on) this._announce('Drag the two circles onto the centres of the pupils');
+    if (on) this._announce(this._t.dragPupils);
   }
 
   /**
@@ -1572,7 +2497,7 @@ export class SmpPreview extends HTMLElement {
       handle.style.left = percent(x);
       handle.style.top = percent(y);
       handle.setAttribute('aria-valuenow', String(Math.round(x * 100)));
-      handle.setAttribute('aria-valuetext', `${Math.round(x * 100)} % from the left, ${Math.round(y * 100)} % from the top`);
+      handle.setAttribute('aria-valuetext', this._t.handleText(Math.round(x * 100), Math.round(y * 100)));
     });
     for (const line of this._el.eyeLines) {
       line.setAttribute('x1', percent(eyes[0][0]));
@@ -1583,7 +2508,7 @@ export class SmpPreview extends HTMLElement {
     const label = this._el.eyeDistance;
     label.style.left = percent((eyes[0][0] + eyes[1][0]) / 2);
     label.style.top = percent(Math.min(eyes[0][1], eyes[1][1]));
-    label.textContent = `${this._settings.scale.pupilDistance} mm`;
+    label.textContent = `${formatNumber(this._t, this._settings.scale.pupilDistance)} mm`;
   }
 
   /** Moves one pupil to (x, y) in fractions of the image; false when nothing changed. */
@@ -1595,7 +2520,7 @@ export class SmpPreview extends HTMLElement {
     // The circles may not overlap (one could no longer be grabbed): a pupil moved too close to
     // the other stops one circle away from it, in the direction it came from.
     const b = next[1 - index];
-    const rect = this._el.stage.getBoundingClientRect();
+    const rect = this._viewRect();
     const closest = this._el.eyeHandles[index].offsetWidth || 1;
     const offset = (p) => [(p[0] - b[0]) * rect.width, (p[1] - b[1]) * rect.height];
     let [dx, dy] = offset(next[index]);
@@ -1642,7 +2567,7 @@ export class SmpPreview extends HTMLElement {
         const eyes = this._markerEyes();
         if (!eyes) return;
         // One displayed pixel per press, ten with Shift.
-        const rect = this._el.stage.getBoundingClientRect();
+        const rect = this._viewRect();
         const step = event.shiftKey ? 10 : 1;
         const [x, y] = eyes[index];
         if (this._moveEye(index, x + (direction[0] * step) / rect.width, y + (direction[1] * step) / rect.height)) this._commit();
@@ -1658,15 +2583,15 @@ export class SmpPreview extends HTMLElement {
       const output = root.getElementById(`o-${s.key}`);
       const value = this._settings[s.key];
       if (Number(input.value) !== value) input.value = String(value);
-      const shown = `${Math.round(value * 10) / 10} ${s.unit}`;
-      output.textContent = shown;
-      input.setAttribute('aria-valuetext', `${Math.round(value * 10) / 10} ${s.spoken}`);
+      const number = formatNumber(this._t, value);
+      output.textContent = `${number} ${s.unit}`;
+      input.setAttribute('aria-valuetext', `${number} ${this._t.sliders[s.key][2]}`);
     }
   }
 
   _syncBrushOutput() {
-    this._el.brushOut.textContent = `${this._brushMm} mm`;
-    this._el.brush.setAttribute('aria-valuetext', `${this._brushMm} millimetres`);
+    this._el.brushOut.textContent = `${formatNumber(this._t, this._brushMm)} mm`;
+    this._el.brush.setAttribute('aria-valuetext', `${formatNumber(this._t, this._brushMm)} ${this._t.millimetres}`);
   }
 
   /**
@@ -1700,21 +2625,197 @@ export class SmpPreview extends HTMLElement {
     this._updateAreaVisibility();
   }
 
-  async _save() {
+  _canShareFiles() {
     try {
-      const blob = await this.toBlob('image/png');
-      const url = URL.createObjectURL(blob);
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = 'smp-preview.png';
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(url), 10000);
-    } catch (error) {
-      this._fail(errorMessage(error));
+      return typeof navigator.canShare === 'function' && navigator.canShare({ files: [new File([''], 'smp-preview.png', { type: 'image/png' })] });
+    } catch {
+      return false;
     }
   }
 
   // ---- stage: divider, painting, drop --------------------------------------------------
+
+  /** The box the image is shown in (the zoomed layer), for pointer and key fractions. */
+  _viewRect() {
+    return this._el.view.getBoundingClientRect();
+  }
+
+  /** The divider position under a pointer, in %: across or up and down the picture. */
+  _splitAt(event) {
+    const [fx, fy] = this._fraction(event);
+    return (this._compare === 'y' ? fy : fx) * 100;
+  }
+
+  // ---- compare views, hold, loupe and pinch zoom -------------------------------------------
+
+  _wireView() {
+    const el = this._el;
+    for (const button of el.compareButtons) button.addEventListener('click', () => this._setCompare(button.dataset.compare));
+    // Press and hold (pointer, or Space / Enter held down): the photo before.
+    const hold = (on) => {
+      el.stage.classList.toggle('holding', on);
+      el.hold.setAttribute('aria-pressed', String(on));
+      if (this._loupeOn && !el.loupe.hidden) this._showLoupe(...this._loupeAt);
+    };
+    el.hold.addEventListener('pointerdown', (event) => {
+      if (event.button !== 0) return;
+      event.preventDefault();
+      el.hold.focus({ preventScroll: true });
+      try {
+        el.hold.setPointerCapture(event.pointerId);
+      } catch {
+        /* gone */
+      }
+      hold(true);
+    });
+    for (const type of ['pointerup', 'pointercancel', 'lostpointercapture', 'blur']) el.hold.addEventListener(type, () => hold(false));
+    el.hold.addEventListener('contextmenu', (event) => event.preventDefault()); // a long press on a phone
+    el.hold.addEventListener('keydown', (event) => {
+      if (event.key !== ' ' && event.key !== 'Enter') return;
+      event.preventDefault();
+      if (!event.repeat) hold(true);
+    });
+    el.hold.addEventListener('keyup', (event) => {
+      if (event.key === ' ' || event.key === 'Enter') hold(false);
+    });
+    el.zoom.addEventListener('click', () => this._setLoupe(!this._loupeOn));
+    el.fit.addEventListener('click', () => this._setZoom(1, 0, 0));
+    // With the loupe on, a focused picture moves it with the arrow keys (Compare tool).
+    el.stage.addEventListener('keydown', (event) => {
+      if (!this._loupeOn || event.target !== el.stage) return;
+      const step = arrowStep(event);
+      if (!step) return;
+      event.preventDefault();
+      const rect = this._viewRect();
+      this._showLoupe(clamp(this._loupeAt[0] + (step[0] * 4) / rect.width, 0, 1), clamp(this._loupeAt[1] + (step[1] * 4) / rect.height, 0, 1));
+    });
+    el.stage.addEventListener('focus', () => {
+      if (this._loupeOn) this._showLoupe(...this._loupeAt);
+    });
+    el.stage.addEventListener('blur', () => {
+      el.loupe.hidden = true;
+    });
+  }
+
+  /** The compare view: 'x' (a divider across), 'y' (up and down) or 'side' (side by side). */
+  _setCompare(mode) {
+    if (!['x', 'y', 'side'].includes(mode)) {
+      console.warn(`<smp-preview>: compare="${mode}" is not one of x, y, side.`);
+      return;
+    }
+    if (mode === this._compare) return;
+    this._compare = mode;
+    this._el.stageWrap.dataset.compare = mode;
+    for (const b of this._el.compareButtons) b.setAttribute('aria-pressed', String(b.dataset.compare === mode));
+    this._el.handle.setAttribute('aria-orientation', mode === 'y' ? 'vertical' : 'horizontal');
+    this._setZoom(1, 0, 0);
+    this._announce(this._t.viewAnnounce[mode]);
+  }
+
+  /** The compare view in use: 'x', 'y' or 'side'. */
+  get compareMode() {
+    return this._compare;
+  }
+
+  set compareMode(mode) {
+    this._setCompare(mode);
+  }
+
+  _setLoupe(on) {
+    this._loupeOn = on;
+    this._el.zoom.setAttribute('aria-pressed', String(on));
+    this._el.stage.classList.toggle('zooming', on);
+    if (on) this._showLoupe(...this._loupeAt);
+    else this._el.loupe.hidden = true;
+  }
+
+  /**
+   * The loupe at (fx, fy) of the image: the photo shown there (before or after, as the divider
+   * or the hold decides) at 100 %, one image pixel per device pixel.
+   */
+  _showLoupe(fx, fy) {
+    if (!this._preview) return;
+    this._loupeAt = [fx, fy];
+    const { loupe, stage, before, after } = this._el;
+    const ratio = window.devicePixelRatio || 1;
+    const size = Math.round(loupe.offsetWidth || 180);
+    if (loupe.width !== Math.round(size * ratio)) loupe.width = loupe.height = Math.round(size * ratio);
+    const onBefore = stage.classList.contains('holding') || (this._compare !== 'side' && (this._compare === 'y' ? fy : fx) * 100 < this._split);
+    const source = onBefore ? before : after;
+    const w = this._preview.width;
+    const h = this._preview.height;
+    const ctx = loupe.getContext('2d');
+    ctx.imageSmoothingEnabled = false;
+    ctx.clearRect(0, 0, loupe.width, loupe.height);
+    ctx.drawImage(source, Math.round(fx * w - loupe.width / 2), Math.round(fy * h - loupe.height / 2), loupe.width, loupe.height, 0, 0, loupe.width, loupe.height);
+    const view = this._viewRect();
+    const box = stage.getBoundingClientRect();
+    loupe.style.transform = `translate(${view.left - box.left + fx * view.width - size / 2}px, ${view.top - box.top + fy * view.height - size / 2}px)`;
+    loupe.dataset.source = onBefore ? 'before' : 'after';
+    loupe.hidden = false;
+  }
+
+  /** Zooms the picture by `s` (1 = fit) with the view shifted by (tx, ty) CSS px, kept covering the stage. */
+  _setZoom(s, tx, ty) {
+    const stage = this._el.stage;
+    const width = stage.clientWidth;
+    const height = stage.clientHeight;
+    s = clamp(s, 1, this._maxZoom());
+    tx = clamp(tx, width - width * s, 0);
+    ty = clamp(ty, height - height * s, 0);
+    this._zoom = { s, tx, ty };
+    this._el.view.style.transform = s === 1 ? '' : `translate(${tx}px, ${ty}px) scale(${s})`;
+    this._el.fit.hidden = s === 1;
+    this._updateScaleBar();
+  }
+
+  /** At most 4×, or more where that is needed to reach one image pixel per CSS pixel. */
+  _maxZoom() {
+    return this._preview ? Math.max(4, this._preview.width / Math.max(1, this._el.stage.clientWidth)) : 4;
+  }
+
+  /** Zoom factor of the picture (1 = fit; pinch on a touch screen). */
+  get zoom() {
+    return this._zoom.s;
+  }
+
+  /** Notes a finger on the picture; a second one in the compare tool starts a pinch (true). */
+  _touchDown(event) {
+    if (event.pointerType !== 'touch' || !this._preview) return false;
+    if (event.isPrimary) this._touches.clear(); // a new touch sequence
+    this._touches.set(event.pointerId, [event.clientX, event.clientY]);
+    if (this._touches.size !== 2 || this._tool !== 'compare') return false;
+    this._startPinch();
+    return true;
+  }
+
+  _startPinch() {
+    // The first finger may have started moving the divider: that gesture ends here.
+    if (this._gesture) {
+      try {
+        this._gesture.target.releasePointerCapture(this._gesture.pointerId);
+      } catch {
+        /* gone */
+      }
+      this._gesture = null;
+    }
+    const box = this._el.stage.getBoundingClientRect();
+    const [a, b] = [...this._touches.values()];
+    const mid = [(a[0] + b[0]) / 2 - box.left, (a[1] + b[1]) / 2 - box.top];
+    const { s, tx, ty } = this._zoom;
+    this._pinch = { distance: Math.max(1, Math.hypot(a[0] - b[0], a[1] - b[1])), s, content: [(mid[0] - tx) / s, (mid[1] - ty) / s] };
+  }
+
+  _movePinch() {
+    const pinch = this._pinch;
+    const [a, b] = [...this._touches.values()];
+    if (!a || !b) return;
+    const box = this._el.stage.getBoundingClientRect();
+    const mid = [(a[0] + b[0]) / 2 - box.left, (a[1] + b[1]) / 2 - box.top];
+    const s = clamp((pinch.s * Math.hypot(a[0] - b[0], a[1] - b[1])) / pinch.distance, 1, this._maxZoom());
+    // The point under the fingers' midpoint stays under it.
+    this._setZoom(s, mid[0] - pinch.content[0] * s, mid[1] - pinch.content[1] * s);
+  }
 
   _setSplit(value) {
     if (!Number.isFinite(value)) return;
@@ -1724,14 +2825,14 @@ export class SmpPreview extends HTMLElement {
     const handle = this._el.handle;
     const rounded = Math.round(split);
     handle.setAttribute('aria-valuenow', String(rounded));
-    handle.setAttribute('aria-valuetext', `${rounded}% before`);
+    handle.setAttribute('aria-valuetext', this._t.dividerText(rounded));
     this._el.labelBefore.style.opacity = split < 12 ? '0' : '';
     this._el.labelAfter.style.opacity = split > 88 ? '0' : '';
   }
 
   /** Pointer position as fractions of the image (x of width, y of height). */
   _fraction(event) {
-    const rect = this._el.stage.getBoundingClientRect();
+    const rect = this._viewRect();
     return [(event.clientX - rect.left) / rect.width, (event.clientY - rect.top) / rect.height];
   }
 
@@ -1743,15 +2844,16 @@ export class SmpPreview extends HTMLElement {
 
   _moveCursor(event) {
     const cursor = this._el.cursor;
+    const stageRect = this._el.stage.getBoundingClientRect();
     const overHandle = event.target && event.target.classList && (event.target.classList.contains('eye-handle') || event.target.classList.contains('mark-handle'));
     if ((this._tool !== 'paint' && this._tool !== 'erase') || !this._preview || overHandle) {
       cursor.classList.remove('visible');
       return;
     }
-    const rect = this._el.stage.getBoundingClientRect();
+    const rect = this._viewRect();
     const diameter = 2 * this._brushRadiusFraction() * rect.width;
-    const x = event.clientX - rect.left;
-    const y = event.clientY - rect.top;
+    const x = event.clientX - stageRect.left;
+    const y = event.clientY - stageRect.top;
     cursor.style.width = cursor.style.height = `${diameter}px`;
     cursor.style.transform = `translate(${x - diameter / 2}px, ${y - diameter / 2}px)`;
     cursor.classList.add('visible');
@@ -1762,15 +2864,21 @@ export class SmpPreview extends HTMLElement {
 
     handle.addEventListener('keydown', (event) => {
       const big = event.shiftKey ? 10 : 1;
+      // Up and down the picture (view 'y'), Up moves the divider up: less "before".
+      const up = this._compare === 'y' ? -1 : 1;
       let next = null;
       switch (event.key) {
         case 'ArrowLeft':
-        case 'ArrowDown':
           next = this._split - big;
           break;
         case 'ArrowRight':
-        case 'ArrowUp':
           next = this._split + big;
+          break;
+        case 'ArrowDown':
+          next = this._split - up * big;
+          break;
+        case 'ArrowUp':
+          next = this._split + up * big;
           break;
         case 'PageDown':
           next = this._split - 10;
@@ -1795,12 +2903,17 @@ export class SmpPreview extends HTMLElement {
       if (event.button !== 0) return;
       event.preventDefault();
       event.stopPropagation();
+      if (this._touchDown(event)) return;
       handle.focus({ preventScroll: true });
       this._startDividerDrag(event, handle);
     });
 
     stage.addEventListener('pointerdown', (event) => {
       if (event.button !== 0 || !this._preview) return;
+      if (this._touchDown(event)) {
+        event.preventDefault();
+        return;
+      }
       stage.focus({ preventScroll: true });
       if (this._tool === 'compare') {
         event.preventDefault();
@@ -1808,7 +2921,7 @@ export class SmpPreview extends HTMLElement {
         // A finger may be starting a vertical scroll: move the divider once it moves sideways
         // (or on a tap), not on touch-down.
         if (event.pointerType === 'touch') this._gesture.touchStart = [event.clientX, event.clientY];
-        else this._setSplit(this._fraction(event)[0] * 100);
+        else this._setSplit(this._splitAt(event));
       } else if (this._tool === 'paint' || this._tool === 'erase') {
         event.preventDefault();
         this._startStroke(event);
@@ -1820,6 +2933,17 @@ export class SmpPreview extends HTMLElement {
     });
 
     stage.addEventListener('pointermove', (event) => {
+      if (event.pointerType === 'touch' && this._touches.has(event.pointerId)) {
+        this._touches.set(event.pointerId, [event.clientX, event.clientY]);
+        if (this._pinch) {
+          this._movePinch();
+          return;
+        }
+      }
+      if (this._loupeOn && event.pointerType !== 'touch') {
+        const [fx, fy] = this._fraction(event);
+        this._showLoupe(fx, fy);
+      }
       const gesture = this._gesture;
       if (gesture && HANDLE_GESTURES.includes(gesture.kind)) {
         if (gesture.pointerId === event.pointerId) {
@@ -1849,7 +2973,7 @@ export class SmpPreview extends HTMLElement {
           if (dx < 8 || dx < dy) return;
           gesture.touchStart = null;
         }
-        this._setSplit(this._fraction(event)[0] * 100);
+        this._setSplit(this._splitAt(event));
       } else if (gesture.kind === 'paint') {
         const events = typeof event.getCoalescedEvents === 'function' ? event.getCoalescedEvents() : [];
         for (const e of events.length ? events : [event]) this._extendStroke(e, false);
@@ -1859,7 +2983,7 @@ export class SmpPreview extends HTMLElement {
       const gesture = this._gesture;
       if (gesture && gesture.kind === 'divider' && gesture.pointerId === event.pointerId && gesture.target === handle) {
         event.stopPropagation();
-        this._setSplit(this._fraction(event)[0] * 100);
+        this._setSplit(this._splitAt(event));
       }
     });
 
@@ -1869,7 +2993,7 @@ export class SmpPreview extends HTMLElement {
       if (gesture.kind === 'paint' && event.type === 'pointerup') this._extendStroke(event, true);
       if (gesture.kind === 'divider' && gesture.touchStart && event.type === 'pointerup') {
         // A tap: the divider jumps there.
-        this._setSplit(this._fraction(event)[0] * 100);
+        this._setSplit(this._splitAt(event));
       }
       if (SHAPE_GESTURES.includes(gesture.kind)) this._endShape(event, event.type !== 'pointerup');
       this._gesture = null;
@@ -1893,7 +3017,13 @@ export class SmpPreview extends HTMLElement {
     }
     stage.addEventListener('pointerleave', (event) => {
       if (event.pointerType !== 'touch' && !this._gesture) this._el.cursor.classList.remove('visible');
+      if (event.pointerType !== 'touch' && document.activeElement !== this) this._el.loupe.hidden = true;
     });
+    const untouch = (event) => {
+      if (!this._touches.delete(event.pointerId)) return;
+      if (this._pinch && this._touches.size < 2) this._pinch = null;
+    };
+    for (const type of ['pointerup', 'pointercancel']) stage.addEventListener(type, untouch);
 
     // Drag and drop of an image file.
     const hasFiles = (event) => event.dataTransfer && Array.from(event.dataTransfer.types || []).includes('Files');
@@ -1918,7 +3048,7 @@ export class SmpPreview extends HTMLElement {
       event.preventDefault();
       const file = Array.from(event.dataTransfer.files || [])[0];
       if (file) this.load(file).catch(() => {});
-      else this._fail('Please drop an image file (JPEG, PNG or WebP).');
+      else this._fail(this._t.dropImage);
     });
   }
 
@@ -1970,6 +3100,10 @@ export class SmpPreview extends HTMLElement {
     if (!this.isConnected || !event.clipboardData) return;
     const path = event.composedPath ? event.composedPath() : [event.target];
     if (isTextField(path[0]) || isTextField(document.activeElement)) return;
+    // With several previewers on a page, a paste goes to the one with the focus (or pasted
+    // into); with one, to it wherever the focus is.
+    const mine = path.includes(this) || document.activeElement === this;
+    if (!mine && document.querySelectorAll('smp-preview').length > 1) return;
     const item = Array.from(event.clipboardData.files || []).find((f) => f.type.startsWith('image/'));
     const file =
       item ||
@@ -2049,7 +3183,7 @@ export class SmpPreview extends HTMLElement {
     // Straight to the tool that draws this treatment's shapes (Full head keeps the tool in use).
     const tool = TREATMENT[treatment].tools[0];
     if (tool && treatment !== 'fullHead') this._setTool(tool);
-    this._announce(`${TREATMENT[treatment].label}. ${TREATMENT[treatment].hint}`);
+    this._announce(this._t.treatments[treatment].join('. '));
   }
 
   /**
@@ -2078,13 +3212,12 @@ export class SmpPreview extends HTMLElement {
     this._commit();
     this._syncControls();
     this._changed();
-    const label = HAIRLINE_STYLES.find(([value]) => value === style)[1];
-    this._announce(`Hairline placed: ${label}`);
+    this._announce(this._t.hairlinePlaced(this._t.hairlineStyles[style]));
   }
 
   _removeHairline() {
     if (!this._settings || !this._settings.area.hairline) return;
-    this._setArea({ ...this._settings.area, hairline: null }, 'Hairline removed');
+    this._setArea({ ...this._settings.area, hairline: null }, this._t.hairlineRemoved);
     if (this._tool === 'hairline' && !this._availableTools().includes('hairline')) this._setTool('compare');
   }
 
@@ -2133,7 +3266,7 @@ export class SmpPreview extends HTMLElement {
         const step = arrowStep(event);
         if (!step || !hairline) return;
         event.preventDefault();
-        const rect = this._el.stage.getBoundingClientRect();
+        const rect = this._viewRect();
         const [x, y] = hairline.points[index];
         if (this._moveHairlinePoint(index, x + step[0] / rect.width, y + step[1] / rect.height)) this._commit();
       });
@@ -2188,7 +3321,7 @@ export class SmpPreview extends HTMLElement {
 
   /** Image pixels per CSS pixel of the stage as shown. */
   _imagePxPerCssPx() {
-    const rect = this._el.stage.getBoundingClientRect();
+    const rect = this._viewRect();
     return rect.width > 0 ? this._preview.width / rect.width : 1;
   }
 
@@ -2274,21 +3407,21 @@ export class SmpPreview extends HTMLElement {
         const shapes = this._settings.area.shapes.filter((s) => s !== shape);
         this._settings = { ...this._settings, area: { ...this._settings.area, shapes } };
         this._changed();
-        if (!cancelled) this._announce('Drag along the scar to draw a strip');
+        if (!cancelled) this._announce(this._t.dragStrip);
       } else {
         const kept = simplify(pixels, Math.max(0.5, widthPx * STRIP_SIMPLIFY));
         const points = kept.map(([x, y]) => [x / w, y / h]);
         this._setShape(gesture.index, { ...shape, points }, false);
-        this._announce(`Scar strip added, ${shape.width} mm wide`);
+        this._announce(this._t.stripAdded(formatNumber(this._t, shape.width)));
       }
     } else if (gesture.kind === 'dot') {
       if (!cancelled && !gesture.moved) {
         this._addShape({ kind: 'dot', center: gesture.point, diameter: this._newSizes.dotDiameter });
-        this._announce(`FUE dot added, ${this._newSizes.dotDiameter} mm`);
+        this._announce(this._t.dotAdded(formatNumber(this._t, this._newSizes.dotDiameter)));
       }
     } else if (gesture.kind === 'patch-new') {
       const shape = this._settings.area.shapes[gesture.index];
-      if (shape) this._announce(`${this._patchName(gesture.index)} added, ${tenths(shape.radii[0])} mm radius`);
+      if (shape) this._announce(this._t.patchAdded(this._patchName(gesture.index), formatNumber(this._t, shape.radii[0])));
     }
     this._commit();
   }
@@ -2315,13 +3448,13 @@ export class SmpPreview extends HTMLElement {
     const shapes = this._settings.area.shapes;
     const patches = shapes.map((s, i) => (s.kind === 'patch' ? i : -1)).filter((i) => i >= 0);
     const n = patches.indexOf(index) + 1;
-    if (this._settings.treatment === 'crown') return patches.length > 1 ? `Crown area ${n}` : 'Crown area';
-    return `Patch ${n}`;
+    if (this._settings.treatment === 'crown') return this._t.crownArea(patches.length > 1 ? n : 0);
+    return this._t.patch(n);
   }
 
   _stripName(index) {
     const strips = this._settings.area.shapes.map((s, i) => (s.kind === 'strip' ? i : -1)).filter((i) => i >= 0);
-    return `Scar strip ${strips.indexOf(index) + 1}`;
+    return this._t.scarStrip(strips.indexOf(index) + 1);
   }
 
   /** Moves patch `index` so its centre is at (x, y) in fractions of the image. */
@@ -2368,7 +3501,7 @@ export class SmpPreview extends HTMLElement {
       if (event.key === 'Delete' || event.key === 'Backspace') {
         event.preventDefault();
         const name = this._patchName(index);
-        this._removeShapes((s, i) => i !== index, `${name} removed`);
+        this._removeShapes((s, i) => i !== index, this._t.removed(name));
         this._el.stage.focus({ preventScroll: true });
         return;
       }
@@ -2394,7 +3527,7 @@ export class SmpPreview extends HTMLElement {
         const step = arrowStep(event);
         if (!step) return;
         event.preventDefault();
-        const rect = this._el.stage.getBoundingClientRect();
+        const rect = this._viewRect();
         changed = this._movePatch(index, shape.center[0] + step[0] / rect.width, shape.center[1] + step[1] / rect.height);
       }
       if (changed) this._commit();
@@ -2432,7 +3565,7 @@ export class SmpPreview extends HTMLElement {
       handle.hidden = !handlesShown;
       if (!handlesShown) return;
       const [x, y] = hairline.points[i];
-      placeHandle(handle, x, y);
+      placeHandle(this._t, handle, x, y);
     });
 
     const ppm = description.pxPerMm;
@@ -2489,18 +3622,18 @@ export class SmpPreview extends HTMLElement {
       const [centre, rim] = [box.children[2 * n], box.children[2 * n + 1]];
       for (const handle of [centre, rim]) handle.dataset.shape = String(index);
       const [x, y] = shape.center;
-      placeHandle(centre, x, y);
-      centre.setAttribute('aria-label', `${name} position`);
+      placeHandle(this._t, centre, x, y);
+      centre.setAttribute('aria-label', this._t.position(name));
       centre.textContent = indices.length > 1 ? String(n + 1) : '';
       const a = (shape.angle * Math.PI) / 180;
       const r = shape.radii[0] * ppm;
-      placeHandle(rim, x + (r * Math.cos(a)) / w, y + (r * Math.sin(a)) / h);
+      placeHandle(this._t, rim, x + (r * Math.cos(a)) / w, y + (r * Math.sin(a)) / h);
       const radius = tenths(Math.max(...shape.radii));
-      rim.setAttribute('aria-label', `${name} size`);
+      rim.setAttribute('aria-label', this._t.size(name));
       rim.setAttribute('aria-valuemin', String(range.min));
       rim.setAttribute('aria-valuemax', String(range.max));
       rim.setAttribute('aria-valuenow', String(radius));
-      rim.setAttribute('aria-valuetext', `${radius} mm radius`);
+      rim.setAttribute('aria-valuetext', this._t.radiusText(formatNumber(this._t, radius)));
     });
   }
 
@@ -2513,7 +3646,7 @@ export class SmpPreview extends HTMLElement {
     const el = this._el;
     const treatment = TREATMENT[settings.treatment];
     for (const radio of el.treatmentRadios) radio.checked = radio.value === settings.treatment;
-    el.treatmentHint.textContent = treatment.hint;
+    el.treatmentHint.textContent = this._t.treatments[settings.treatment][1];
 
     const tools = this._availableTools();
     for (const button of el.toolButtons) {
@@ -2529,7 +3662,7 @@ export class SmpPreview extends HTMLElement {
     el.removeHairline.hidden = !hairline;
     el.addHairline.hidden = Boolean(hairline);
     el.editHairline.hidden = !hairline;
-    const help = hairline ? HAIRLINE_HELP : NO_HAIRLINE_HELP;
+    const help = hairline ? this._t.hairlineHelp : this._t.noHairlineHelp;
     if (el.hairlineHelp.textContent !== help) el.hairlineHelp.textContent = help;
     el.editHairline.setAttribute('aria-pressed', String(this._tool === 'hairline'));
     const description = this._describe();
@@ -2547,7 +3680,7 @@ export class SmpPreview extends HTMLElement {
     const drawsShapes = TREATMENT[treatment].tools.some((tool) => SHAPE_TOOLS.includes(tool));
     el.shapesBar.hidden = !(drawsShapes || shapes.length);
     if (el.shapesBar.hidden) return;
-    el.shapesTitle.textContent = { scars: 'Scars', crown: 'Crown area', alopecia: 'Patches' }[treatment] || 'Scars and patches';
+    el.shapesTitle.textContent = this._t.shapesTitles[treatment] || this._t.shapesTitles.other;
     el.scarSizes.hidden = treatment !== 'scars';
     for (const input of el.newSizeInputs) {
       if (this.shadowRoot.activeElement !== input) input.value = String(this._newSizes[input.dataset.newSize]);
@@ -2556,13 +3689,9 @@ export class SmpPreview extends HTMLElement {
     const hasPatches = shapes.some((s) => s.kind === 'patch');
     el.shapesHint.textContent = shapes.length
       ? hasPatches && TREATMENT[treatment].tools.includes('patch')
-        ? 'With Patch chosen, drag a patch to move it and the square on its edge to resize it (arrow keys too; Delete removes it). Tap outside to add one.'
+        ? this._t.shapesHints.patches
         : ''
-      : {
-          scars: 'No scars marked yet: choose Scar strip and drag along a scar, or FUE dot and tap each one.',
-          crown: 'Choose Patch and tap the crown to place the area.',
-          alopecia: 'Choose Patch and tap each bald patch; drag while placing it to size it.',
-        }[treatment] || '';
+      : (treatment !== 'patches' && this._t.shapesHints[treatment]) || '';
 
     // One row per strip and patch, one for all the dots; rebuilt only when the list changes.
     const rows = [];
@@ -2570,7 +3699,7 @@ export class SmpPreview extends HTMLElement {
       if (shape.kind === 'strip') rows.push({ key: `strip${index}`, index, name: this._stripName(index), sizeKey: 'stripWidth', size: shape.width, what: 'width' });
       else if (shape.kind === 'patch') rows.push({ key: `patch${index}`, index, name: this._patchName(index), sizeKey: 'patchRadius', size: Math.max(...shape.radii), what: 'radius' });
     });
-    if (dots) rows.push({ key: 'dots', name: `${dots} FUE ${dots === 1 ? 'dot' : 'dots'}` });
+    if (dots) rows.push({ key: 'dots', name: this._t.fueDots(dots) });
     const signature = rows.map((r) => `${r.key}:${r.name}`).join('|');
     const list = el.shapeList;
     if (list.dataset.signature !== signature) {
@@ -2600,9 +3729,9 @@ export class SmpPreview extends HTMLElement {
     remove.type = 'button';
     if (row.key === 'dots') {
       li.classList.add('no-size');
-      remove.textContent = 'Remove dots';
-      remove.setAttribute('aria-label', 'Remove all FUE dots');
-      remove.addEventListener('click', () => this._removeShapes((s) => s.kind !== 'dot', 'FUE dots removed'));
+      remove.textContent = this._t.removeDots;
+      remove.setAttribute('aria-label', this._t.removeAllDots);
+      remove.addEventListener('click', () => this._removeShapes((s) => s.kind !== 'dot', this._t.dotsRemoved));
       li.append(remove);
       return li;
     }
@@ -2615,7 +3744,7 @@ export class SmpPreview extends HTMLElement {
     input.max = String(range.max);
     input.step = row.sizeKey === 'stripWidth' ? '0.5' : '1';
     input.inputMode = 'decimal';
-    input.setAttribute('aria-label', `${row.name} ${row.what} in mm`);
+    input.setAttribute('aria-label', this._t.sizeInMm(row.name, row.what));
     input.value = String(tenths(row.size));
     input.addEventListener('change', () => {
       const shape = this._settings.area.shapes[row.index];
@@ -2636,11 +3765,11 @@ export class SmpPreview extends HTMLElement {
     wrap.append(input, unit);
     remove.className = 'remove';
     remove.innerHTML = ICONS.remove;
-    remove.title = `Remove ${row.name.toLowerCase()}`;
-    remove.setAttribute('aria-label', `Remove ${row.name.toLowerCase()}`);
+    remove.title = this._t.remove(row.name);
+    remove.setAttribute('aria-label', this._t.remove(row.name));
     remove.addEventListener('click', () => {
       this._removedRow = Array.from(this._el.shapeList.children).indexOf(li);
-      this._removeShapes((s, i) => i !== row.index, `${row.name} removed`);
+      this._removeShapes((s, i) => i !== row.index, this._t.removed(row.name));
     });
     li.append(wrap, remove);
     return li;

@@ -84,7 +84,7 @@ export async function setup() {
   return {
     server,
     browser,
-    async open({ viewport = { width: 1280, height: 900 }, waitForReady = true, deviceScaleFactor = 1, hasTouch = false, isMobile = false } = {}) {
+    async open({ viewport = { width: 1280, height: 900 }, waitForReady = true, deviceScaleFactor = 1, hasTouch = false, isMobile = false, path = '', readyCount = 1, routes = {} } = {}) {
       const context = await browser.newContext({ viewport, deviceScaleFactor, hasTouch, isMobile });
       const page = await context.newPage();
       const problems = [];
@@ -95,12 +95,14 @@ export async function setup() {
       // Record every event the element fires, from the very start.
       await page.addInitScript(() => {
         window.__smpEvents = [];
-        for (const type of ['smp-ready', 'smp-change', 'smp-error']) {
-          document.addEventListener(type, (e) => window.__smpEvents.push({ type, detail: JSON.parse(JSON.stringify(e.detail)) }));
+        for (const type of ['smp-ready', 'smp-change', 'smp-error', 'smp-analytics']) {
+          document.addEventListener(type, (e) => window.__smpEvents.push({ type, id: e.target.id || null, detail: JSON.parse(JSON.stringify(e.detail)) }));
         }
       });
-      await page.goto(server.url);
-      if (waitForReady) await page.waitForFunction(() => window.__smpEvents.some((e) => e.type === 'smp-ready'));
+      // Stand-ins for outside URLs (the tests never reach the internet).
+      for (const [url, response] of Object.entries(routes)) await page.route(url, (route) => route.fulfill(response));
+      await page.goto(server.url + path);
+      if (waitForReady) await page.waitForFunction((n) => window.__smpEvents.filter((e) => e.type === 'smp-ready').length >= n, readyCount);
       pages.push(context);
       return { page, problems };
     },

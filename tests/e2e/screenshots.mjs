@@ -4,7 +4,8 @@
 // `readme.png` (the desktop demo in the compare view, the element with a 10 px margin) is the
 // README's docs/screenshot.png; `demo-desktop-scale.png` shows Physical scale open, Set scale on;
 // `demo-<desktop|phone>-<hairline|scars|patches>.png` show the treatments with their tools, and
-// `<photo>-<desktop|phone>-hairline.png` the hairline placed on a photo (the after side only).
+// `<photo>-<desktop|phone>-hairline.png` the hairline placed on a photo (the after side only);
+// `embed-<desktop|phone360>*.png` the embed example page, with the compare views.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { setup, photoPaths, REPO, events, waitForEvents, settle, ui, mouseStroke } from './helpers.js';
@@ -119,6 +120,26 @@ try {
       shots.push(hairline);
       await treatment('Full head');
       await ui(page).button('Compare').click();
+    }
+    if (problems.length) console.error(problems.join('\n'));
+  }
+  // The embed example (two instances, one in Spanish) on a desktop and a 360 px phone, and the
+  // compare views.
+  for (const [name, options] of Object.entries({ desktop: viewports.desktop, phone360: { ...viewports.phone, viewport: { width: 360, height: 740 } } })) {
+    const { page, problems } = await env.open({ ...options, path: 'embed.html', readyCount: 2 });
+    await settle(page);
+    const full = path.join(out, `embed-${name}.png`);
+    await page.screenshot({ path: full, fullPage: true });
+    const top = path.join(out, `embed-${name}-top.png`);
+    await page.locator('#clinic-preview').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: top });
+    shots.push(full, top);
+    for (const view of ['y', 'side']) {
+      await page.evaluate((v) => (document.querySelector('#clinic-preview').compareMode = v), view);
+      await settle(page);
+      const file = path.join(out, `embed-${name}-view-${view}.png`);
+      await page.locator('#clinic-preview').screenshot({ path: file });
+      shots.push(file);
     }
     if (problems.length) console.error(problems.join('\n'));
   }
