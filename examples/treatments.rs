@@ -18,9 +18,11 @@ fn main() {
     for treatment in [Treatment::FullHead, Treatment::Hairline] {
         // What the page does on one click: the natural hairline placed by the rules.
         let mut settings = Settings { treatment, ..Settings::default() };
-        let guess = &preview.describe(&settings).expect("describe").hairline_guesses[&HairlineStyle::Natural];
-        settings.area.hairline = Some(Hairline { style: HairlineStyle::Natural, points: guess.points });
-        settings.softness = guess.softness;
+        // (None from behind, where the front hairline is out of sight.)
+        if let Some(guess) = preview.describe(&settings).expect("describe").hairline_guesses.get(&HairlineStyle::Natural) {
+            settings.area.hairline = Some(Hairline { style: HairlineStyle::Natural, points: guess.points });
+            settings.softness = guess.softness;
+        }
         let after = preview.render(&settings).expect("render");
         let overlay = preview.area_overlay(&settings, [255, 40, 120]).expect("area");
         let mut area = preview.photo().clone();
