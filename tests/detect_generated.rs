@@ -37,7 +37,6 @@ const MAX_STRAY: f64 = 0.005;
 const SHORT_OF_TARGET: &[(&str, f64, f64, &str)] = &[
     ("Front skin I blond fringe", 0.83, 0.008, "fair fringe hairs spill over the dome's edge"),
     ("Front skin V grey fringe", 0.78, 0.005, "the temples of very dark skin in shade read as not skin"),
-    ("Front skin VI brown bald", 0.74, 0.005, "the temples of very dark skin in shade read as not skin"),
     ("Left skin I blond fringe", 0.81, 0.005, "the fair fringe's edge"),
     ("Left skin IV black bald", 0.75, 0.006, "no hairline shows: the scalp round and behind the ear is left out"),
     ("Left skin VI brown bald", 0.66, 0.005, "no hairline shows: the scalp round and behind the ear is left out"),
@@ -254,7 +253,9 @@ fn the_guess_finds_the_bald_scalp_of_generated_heads() {
                 String::new()
             }
         );
-        if !ok && std::env::var_os("SMP_NOTES").is_some() {
+        // `SMP_NOTES=1` prints the evidence the guess went by for failing heads, `=all` for all.
+        let notes = std::env::var("SMP_NOTES").ok();
+        if notes.as_deref() == Some("all") || (!ok && notes.is_some()) {
             println!("    {}", r.notes);
         }
         if !ok {

@@ -139,10 +139,13 @@ pub(super) fn hair_region(work: &Working, ycc: &Ycc, labels: &Grid<u8>, head: &H
 /// glossy hair, with the light it catches), so the strands are picked at full resolution:
 /// within each hair pixel's block, the photo pixels that differ from the scalp's skin further
 /// than the block's mean does, in the direction it does (darker for dark hair, whiter for white).
+/// Least hair beside the head, in squared head breadths, that counts as a fringe.
+pub(super) const LEAST_HAIR: f32 = 0.01;
+
 pub(super) fn hair_colour(photo: &RgbaImage, work: &Working, hair: &Region, scalp: &Region, head: &Head) -> Option<[f32; 3]> {
     let b = head.breadth;
     // A few stray pixels (an eyebrow's tail, the rim of an ear) are not a fringe.
-    if (hair.count() as f32) < 0.01 * b * b {
+    if (hair.count() as f32) < LEAST_HAIR * b * b {
         return None;
     }
     let reference = reference_skin(scalp, head);

@@ -11,9 +11,13 @@ use super::working::{Working, Ycc};
 /// texture on the test photos, a generated fringe three to seven times.
 const HAIR_BUSY: f32 = 2.8;
 
+/// Most of the scalp that busy skin may cover on a head with no hair beside it.
+const SHADE_SHARE: f32 = 0.15;
+
 /// `scalp` without the patches of it that look like hair next to its smooth part.
-/// `tex_ref` is the photo's smooth skin texture (see `SkinModel`).
-pub(super) fn without_fringe(scalp: &Region, work: &Working, ycc: &Ycc, tex_ref: f32) -> Region {
+/// `tex_ref` is the photo's smooth skin texture (see `SkinModel`); `fringe_seen` whether
+/// hair shows beside the head's skin (see `colour::hair_region`).
+pub(super) fn without_fringe(scalp: &Region, work: &Working, ycc: &Ycc, tex_ref: f32, fringe_seen: bool) -> Region {
     let (w, h) = (scalp.w, scalp.h);
     let smooth = Region::from_fn(w, h, |x, y| scalp.at(x, y) && work.texture.at(x, y) < 1.6 * tex_ref);
     if (smooth.count() as f32) < 0.15 * scalp.count() as f32 {
@@ -34,6 +38,13 @@ pub(super) fn without_fringe(scalp: &Region, work: &Working, ycc: &Ycc, tex_ref:
         let (l, c) = (ycc.y.v[i], chroma.v[i]);
         l < 0.82 * luma || l > 1.3 * luma || c < 0.55 * colour
     });
+    // With no hair beside the head, a small share of busy, darker or greyer skin is skin
+    // turning from the light (the shaded temples and back of a dark head), not a fringe; a
+    // fair fringe, which can pass for skin beside the head too, covers far more.
+    if !fringe_seen && (hair.count() as f32) < SHADE_SHARE * scalp.count() as f32 {
+        super::note(format_args!("fringe: none seen, {} of {} scalp pixels busy", hair.count(), scalp.count()));
+        return scalp.clone();
+    }
     // Strands and gaps between them blend at the working size: a pixel among mostly hair is
     // hair, and specks of scalp left inside the fringe go with it.
     let around = box_blur(&hair.as_plane(), 1);

@@ -192,7 +192,10 @@ fn guess_on(photo: &RgbaImage, work: &Working) -> Option<Guess> {
         head.skin.at(x, y) || (head.filled.at(x, y) && ycc.y.at(x, y) > 0.9 * head.luma_mid)
     });
     let base = open(&base, ((0.05 * b) as usize).max(1));
-    let scalp = fringe::main_pieces(&fringe::without_fringe(&base.and(&zone), work, &ycc, model.texture));
+    let candidate = base.and(&zone);
+    let fringe_seen = colour::hair_region(work, &ycc, &labels, &head, view, &fringe::main_pieces(&candidate)).count() as f32
+        >= colour::LEAST_HAIR * b * b;
+    let scalp = fringe::main_pieces(&fringe::without_fringe(&candidate, work, &ycc, model.texture, fringe_seen));
     // A soft edge inside the scalp towards the face and the hair; towards the backdrop the
     // edge is found again at full resolution (see `refine_edge`).
     let background = labels.map(|l| l == BACKGROUND);
