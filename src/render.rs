@@ -53,6 +53,40 @@ pub struct Context<'a> {
 /// `area` is above 0 and unchanged bytes everywhere else.
 pub fn render(photo: &RgbaImage, area: &AreaWeights, field: &DotField, settings: &Settings, context: Context, out: &mut [u8]) {
     out.copy_from_slice(&photo.pixels);
+    draw(photo, area, field, settings, context, out);
+}
+
+/// Like [`render`], into `out` holding an earlier render that differs from the photo only
+/// inside `previous`: only that rectangle and the area's are rewritten, so a change to a small
+/// area costs little whatever the photo's size. Returns the area's rectangle (what differs
+/// from the photo now).
+pub fn render_over(
+    photo: &RgbaImage,
+    area: &AreaWeights,
+    field: &DotField,
+    settings: &Settings,
+    context: Context,
+    out: &mut [u8],
+    previous: Option<PixelRect>,
+) -> Option<PixelRect> {
+    for rect in [previous, area.bounds].into_iter().flatten() {
+        restore(photo, rect, out);
+    }
+    draw(photo, area, field, settings, context, out);
+    area.bounds
+}
+
+/// Copies the photo's pixels inside `rect` into `out`.
+fn restore(photo: &RgbaImage, rect: PixelRect, out: &mut [u8]) {
+    let stride = photo.width as usize * 4;
+    let (x0, x1) = (rect.x0 as usize * 4, rect.x1 as usize * 4);
+    for y in rect.y0 as usize..rect.y1 as usize {
+        out[y * stride + x0..y * stride + x1].copy_from_slice(&photo.pixels[y * stride + x0..y * stride + x1]);
+    }
+}
+
+/// Draws the impressions onto `out`, which equals the photo inside the area's rectangle.
+fn draw(photo: &RgbaImage, area: &AreaWeights, field: &DotField, settings: &Settings, context: Context, out: &mut [u8]) {
     let Some(bounds) = area.bounds else {
         return;
     };
