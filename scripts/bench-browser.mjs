@@ -5,6 +5,7 @@
 //   node scripts/bench-browser.mjs [--runs 30] [--uploads 50]
 import { gzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { serve, launch, WWW } from '../tests/e2e/helpers.js';
 
@@ -39,15 +40,21 @@ try {
     return { file: path.relative(WWW, file), raw: body.length, gzip: gzipSync(body, { level: 9 }).length };
   });
 
-  await page.goto(`${server.url}bench.html`);
-  await page.waitForFunction(() => typeof window.smpBench === 'function' && document.querySelector('smp-preview')?.width > 0);
-  const result = await page.evaluate((options) => window.smpBench(options), { runs, uploads });
+  const open = async () => {
+    await page.goto(`${server.url}bench.html`);
+    await page.waitForFunction(() => typeof window.smpBench === 'function' && document.querySelector('smp-preview')?.width > 0);
+  };
+  await open();
+  const result = await page.evaluate((options) => window.smpBench(options), { runs });
+  // Uploads in a fresh page: its wasm memory holds only what the product itself allocated.
+  await open();
+  result.upload = await page.evaluate((options) => window.smpUploads(options), { jpeg: result.jpeg, uploads });
 
   const ms = (v) => `${v.toFixed(1)} ms`;
   const kb = (v) => `${(v / 1024).toFixed(1)} KB`;
   const mb = (v) => `${(v / 1024 / 1024).toFixed(1)} MB`;
   const version = browser.version();
-  console.log(`Chromium ${version} headless, ${runs} runs per median, ${uploads} uploads\n`);
+  console.log(`Chromium ${version} headless, ${runs} runs per median, ${uploads} uploads, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
   console.log('slider change to painted frame (demo head, density 80 ↔ 60):');
   console.log('| image | impressions | render() | update() | Canvas 2D baseline | baseline ÷ update() |');
   console.log('|---|---|---|---|---|---|');
