@@ -101,7 +101,6 @@ fn draw(photo: &RgbaImage, area: &AreaWeights, field: &DotField, settings: &Sett
         stage,
         pigment,
     };
-    let mut ink = InkLayer::new(bounds);
     let on_hair = |imp: &Impression| context.hair.is_some_and(|hair| hair.at(imp.x, imp.y) > 0.5);
     let mut shown = Vec::new();
     field.for_each_visible(area, settings.density_fraction() * stage.density, |imp| {
@@ -109,13 +108,26 @@ fn draw(photo: &RgbaImage, area: &AreaWeights, field: &DotField, settings: &Sett
             shown.push(imp);
         }
     });
-    // The field lists impressions in rank order, scattered over the area; deposited row band
-    // by row band instead, each one's pixels are mostly still in the cache from its neighbours'.
-    shown.sort_unstable_by_key(|imp| ((imp.y as i32) >> 4, imp.x as i32));
-    for imp in &shown {
-        ink.deposit(imp, &dots);
+    // Ink is laid down and applied band by band of rows, in a layer one band tall: it stays in
+    // the cache, and its memory does not grow with the area. The field lists impressions in
+    // rank order, scattered over the area; sorted by row, each band takes a run of them.
+    shown.sort_unstable_by(|a, b| a.y.total_cmp(&b.y));
+    let reach = shown.iter().map(|imp| dots.reach(imp)).max().unwrap_or(0);
+    let band_rows = (4 * reach).max(64) as u32;
+    let mut ink = InkLayer::new(PixelRect { y1: bounds.y0, ..bounds });
+    let skin = DiffuseSkin::of(context.skin_colour);
+    let mut first = 0;
+    for y0 in (bounds.y0..bounds.y1).step_by(band_rows as usize) {
+        let band = PixelRect { y0, y1: (y0 + band_rows).min(bounds.y1), ..bounds };
+        ink.reset(band);
+        // Every impression whose reach touches the band, and no other.
+        let (top, bottom) = ((band.y0 as i32 - reach) as f32, (band.y1 as i32 + reach) as f32);
+        first += shown[first..].partition_point(|imp| imp.y < top);
+        for imp in shown[first..].iter().take_while(|imp| imp.y < bottom) {
+            ink.deposit(imp, &dots);
+        }
+        ink.apply(photo, &area.weights, context.hair, &skin, &pigment, stage.redness, out);
     }
-    ink.apply(photo, &area.weights, context.hair, DiffuseSkin::of(context.skin_colour), &pigment, stage.redness, out);
 }
 
 /// Per-render constants of every impression.
@@ -126,6 +138,44 @@ struct DotLook {
     halo_sigma_px: f32,
     stage: Stage,
     pigment: Pigment,
+}
+
+/// The sizes of one impression, in pixels.
+struct Shape {
+    /// Radius of the disc whose pigment it holds.
+    deposited: f32,
+    /// Radius it covers (wider after years).
+    radius: f32,
+    /// Edge blur of the core (Gaussian sigma).
+    edge: f32,
+    halo_sigma: f32,
+}
+
+impl DotLook {
+    fn shape(&self, imp: &Impression) -> Shape {
+        // Towards the outline impressions are finer and lighter, as at a natural hairline.
+        let deposited = self.nominal_radius_px * imp.size * (0.6 + 0.4 * imp.zone);
+        // Over the years pigment migrates: the same mass covers a wider disc and a wider halo.
+        let radius = deposited * (1.0 + 0.4 * (self.stage.spread - 1.0));
+        let edge = self.edge_sigma_px.hypot(self.depth_blur_px * imp.depth);
+        let halo_sigma = (self.halo_sigma_px * self.stage.spread * (0.9 + 0.2 * imp.depth)).hypot(edge);
+        Shape { deposited, radius, edge, halo_sigma }
+    }
+
+    /// How far from its centre's pixel an impression deposits ink, in whole pixels (+1 for
+    /// the sub-pixel centre).
+    fn reach(&self, imp: &Impression) -> i32 {
+        let shape = self.shape(imp);
+        core_reach(&shape).max(halo_reach(&shape)) + 1
+    }
+}
+
+fn core_reach(shape: &Shape) -> i32 {
+    (shape.radius + 2.5 * shape.edge + 0.5).ceil() as i32
+}
+
+fn halo_reach(shape: &Shape) -> i32 {
+    (3.0 * shape.halo_sigma).ceil() as i32
 }
 
 /// Pigment over the area's bounding rectangle. Overlapping impressions combine like stacked
@@ -143,26 +193,32 @@ struct InkLayer {
 
 impl InkLayer {
     fn new(rect: PixelRect) -> Self {
+        let mut layer = Self { rect, through: Vec::new(), halo: Vec::new(), core: Vec::new(), halo_x: Vec::new(), halo_y: Vec::new() };
+        layer.reset(rect);
+        layer
+    }
+
+    /// Clears the layer to no ink over `rect`.
+    fn reset(&mut self, rect: PixelRect) {
         let len = rect.width() as usize * rect.height() as usize;
-        Self { rect, through: vec![[1.0; 3]; len], halo: vec![0.0; len], core: Vec::new(), halo_x: Vec::new(), halo_y: Vec::new() }
+        self.rect = rect;
+        self.through.clear();
+        self.through.resize(len, [1.0; 3]);
+        self.halo.clear();
+        self.halo.resize(len, 0.0);
     }
 
     fn deposit(&mut self, imp: &Impression, look: &DotLook) {
-        // Towards the outline impressions are finer and lighter, as at a natural hairline.
-        let deposited = look.nominal_radius_px * imp.size * (0.6 + 0.4 * imp.zone);
+        let Shape { deposited, radius, edge, halo_sigma } = look.shape(imp);
         let load = imp.ink * (0.5 + 0.5 * imp.zone) * look.stage.darkness;
         let mass = std::f32::consts::PI * deposited * deposited * load;
-        // Over the years pigment migrates: the same mass covers a wider disc and a wider halo.
-        let radius = deposited * (1.0 + 0.4 * (look.stage.spread - 1.0));
         let absorption = look.pigment.for_impression(imp.depth, imp.hue);
-        let edge = look.edge_sigma_px.hypot(look.depth_blur_px * imp.depth);
-        let halo_sigma = (look.halo_sigma_px * look.stage.spread * (0.9 + 0.2 * imp.depth)).hypot(edge);
         let (cx, cy) = (imp.x, imp.y);
         let (w, h) = (self.rect.width() as i32, self.rect.height() as i32);
         let (left, top) = (self.rect.x0 as i32, self.rect.y0 as i32);
 
         // Core: a disc with a soft edge, its weights scaled to the disc's pigment mass.
-        let reach = (radius + 2.5 * edge + 0.5).ceil() as i32;
+        let reach = core_reach(&Shape { deposited, radius, edge, halo_sigma });
         let (x0, y0) = (cx.floor() as i32 - reach, cy.floor() as i32 - reach);
         let side = 2 * reach + 1;
         self.core.clear();
@@ -191,7 +247,7 @@ impl InkLayer {
         }
 
         // Halo: a separable Gaussian holding HALO_GAIN times the core's mass.
-        let reach = (3.0 * halo_sigma).ceil() as i32;
+        let reach = halo_reach(&Shape { deposited, radius, edge, halo_sigma });
         let (x0, y0) = (cx.floor() as i32 - reach, cy.floor() as i32 - reach);
         gaussian_taps(cx - 0.5, x0, reach, halo_sigma, &mut self.halo_x);
         gaussian_taps(cy - 0.5, y0, reach, halo_sigma, &mut self.halo_y);
@@ -209,7 +265,7 @@ impl InkLayer {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn apply(&self, photo: &RgbaImage, weights: &Mask, hair: Option<&Mask>, skin: DiffuseSkin, pigment: &Pigment, redness: f32, out: &mut [u8]) {
+    fn apply(&self, photo: &RgbaImage, weights: &Mask, hair: Option<&Mask>, skin: &DiffuseSkin, pigment: &Pigment, redness: f32, out: &mut [u8]) {
         // The common case, no hair mask and no redness, gets a loop without their terms.
         match (hair, redness > 0.0) {
             (None, false) => self.apply_with::<false, false>(photo, weights, hair, skin, pigment, redness, out),
@@ -225,7 +281,7 @@ impl InkLayer {
         photo: &RgbaImage,
         weights: &Mask,
         hair: Option<&Mask>,
-        skin: DiffuseSkin,
+        skin: &DiffuseSkin,
         pigment: &Pigment,
         redness: f32,
         out: &mut [u8],
