@@ -55,12 +55,14 @@ fn row(name: &str, width: u32, height: u32) {
         let mut fresh = Preview::with_analysis(photo.clone(), preview.analysis().clone());
         fresh.render_into(&settings, &mut out).expect("render");
     }) - median(runs.min(7), || drop(black_box(Preview::with_analysis(photo.clone(), preview.analysis().clone()))));
-    // One slider (density) moved back and forth: the area is cached, impressions redrawn.
+    // One slider (density) moved back and forth: the area is cached, impressions redrawn over
+    // the previous frame, as the page's `update` does.
     let mut flip = false;
+    let mut drawn = None;
     let slider = median(runs, || {
         flip = !flip;
         let moved = Settings { density: if flip { 60.0 } else { 80.0 }, ..settings.clone() };
-        preview.render_into(&moved, &mut out).expect("render");
+        drawn = preview.render_over(&moved, &mut out, drawn).expect("render");
     });
     let cell = |d: Duration| format!("{:.1} ({:.1}×)", ms(d), d.as_secs_f64() / floor.as_secs_f64());
     println!(

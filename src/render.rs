@@ -217,24 +217,69 @@ impl InkLayer {
         let (w, h) = (self.rect.width() as i32, self.rect.height() as i32);
         let (left, top) = (self.rect.x0 as i32, self.rect.y0 as i32);
 
-        // Core: a disc with a soft edge, its weights scaled to the disc's pigment mass.
+        // Core: a disc with a soft edge, its weights scaled to the disc's pigment mass. Its
+        // weights are only worked out when it reaches into the layer's rows.
         let reach = core_reach(&Shape { deposited, radius, edge, halo_sigma });
         let (x0, y0) = (cx.floor() as i32 - reach, cy.floor() as i32 - reach);
         let side = 2 * reach + 1;
-        self.core.clear();
+        let (cols, rows) = (clip(x0 - left, side, w), clip(y0 - top, side, h));
+        if !rows.is_empty() && !cols.is_empty() {
+            self.core_weights(cx, cy, x0, y0, side, radius, edge, mass, absorption, cols, rows);
+        }
+        // Halo: a separable Gaussian holding HALO_GAIN times the core's mass.
+        let reach = halo_reach(&Shape { deposited, radius, edge, halo_sigma });
+        let (x0, y0) = (cx.floor() as i32 - reach, cy.floor() as i32 - reach);
+        let side = 2 * reach + 1;
+        let (cols, rows) = (clip(x0 - left, side, w), clip(y0 - top, side, h));
+        if rows.is_empty() || cols.is_empty() {
+            return;
+        }
+        gaussian_taps(cx - 0.5, x0, reach, halo_sigma, &mut self.halo_x);
+        gaussian_taps(cy - 0.5, y0, reach, halo_sigma, &mut self.halo_y);
+        let halo_mass = HALO_GAIN * mass;
+        for j in rows {
+            let y = y0 - top + j as i32;
+            let row = halo_mass * self.halo_y[j];
+            let pixels = &mut self.halo[layer_run(y * w + x0 - left, &cols)];
+            for (pixel, tx) in pixels.iter_mut().zip(&self.halo_x[cols.clone()]) {
+                *pixel += row * tx;
+            }
+        }
+    }
+
+    /// Multiplies the light the core of one impression lets through into the layer, over the
+    /// clipped `cols` × `rows` of its `side` × `side` square at (`x0`, `y0`).
+    #[allow(clippy::too_many_arguments)]
+    fn core_weights(
+        &mut self,
+        cx: f32,
+        cy: f32,
+        x0: i32,
+        y0: i32,
+        side: i32,
+        radius: f32,
+        edge: f32,
+        mass: f32,
+        absorption: [f32; 3],
+        cols: std::ops::Range<usize>,
+        rows: std::ops::Range<usize>,
+    ) {
+        let (w, left, top) = (self.rect.width() as i32, self.rect.x0 as i32, self.rect.y0 as i32);
         let steepness = 1.0 / (0.55 * edge);
+        let logistic = logistic_table();
+        self.core.clear();
+        self.core.resize((side * side) as usize, 0.0);
         for j in 0..side {
             let dy = (y0 + j) as f32 + 0.5 - cy;
-            for i in 0..side {
-                let dx = (x0 + i) as f32 + 0.5 - cx;
-                let rho = (dx * dx + dy * dy).sqrt();
-                self.core.push(1.0 / (1.0 + exp_fast(((rho - radius) * steepness).min(80.0))));
+            let row = &mut self.core[(j * side) as usize..((j + 1) * side) as usize];
+            for (i, weight) in row.iter_mut().enumerate() {
+                let dx = (x0 + i as i32) as f32 + 0.5 - cx;
+                *weight = logistic.at(((dx * dx + dy * dy).sqrt() - radius) * steepness);
             }
         }
         let total: f32 = self.core.iter().sum();
         let norm = if total > 0.0 { mass / total } else { 0.0 };
-        let (cols, rows) = (clip(x0 - left, side, w), clip(y0 - top, side, h));
-        for j in rows.clone() {
+        for j in rows {
             let y = y0 - top + j as i32;
             let weights = &self.core[j * side as usize..][cols.clone()];
             let pixels = &mut self.through[layer_run(y * w + x0 - left, &cols)];
@@ -243,23 +288,6 @@ impl InkLayer {
                 for c in 0..3 {
                     through[c] *= 1.0 - coverage * absorption[c];
                 }
-            }
-        }
-
-        // Halo: a separable Gaussian holding HALO_GAIN times the core's mass.
-        let reach = halo_reach(&Shape { deposited, radius, edge, halo_sigma });
-        let (x0, y0) = (cx.floor() as i32 - reach, cy.floor() as i32 - reach);
-        gaussian_taps(cx - 0.5, x0, reach, halo_sigma, &mut self.halo_x);
-        gaussian_taps(cy - 0.5, y0, reach, halo_sigma, &mut self.halo_y);
-        let halo_mass = HALO_GAIN * mass;
-        let side = 2 * reach + 1;
-        let (cols, rows) = (clip(x0 - left, side, w), clip(y0 - top, side, h));
-        for j in rows {
-            let y = y0 - top + j as i32;
-            let row = halo_mass * self.halo_y[j];
-            let pixels = &mut self.halo[layer_run(y * w + x0 - left, &cols)];
-            for (pixel, tx) in pixels.iter_mut().zip(&self.halo_x[cols.clone()]) {
-                *pixel += row * tx;
             }
         }
     }
@@ -289,7 +317,6 @@ impl InkLayer {
         let stride = photo.width as usize;
         let rect_w = self.rect.width() as usize;
         let codec = color::tables();
-        let exp_neg = exp_neg_table();
         let absorption = pigment.absorption;
         let (x0, x1) = (self.rect.x0 as usize, self.rect.x1 as usize);
         for y in self.rect.y0..self.rect.y1 {
@@ -324,50 +351,67 @@ impl InkLayer {
                 } else {
                     [1.0; 3]
                 };
+                // The channels side by side in four lanes (the fourth idle): straight-line code
+                // on [f32; 4] that compiles to SIMD (SSE, wasm simd128), scalar where there is none.
+                let core = [core[0], core[1], core[2], 1.0];
+                let absorption = [absorption[0], absorption[1], absorption[2], 0.0];
+                let lit = [lit[0], lit[1], lit[2], 0.0];
+                let inflamed = [inflamed[0], inflamed[1], inflamed[2], 1.0];
+                let halo_through = exp_neg4(lanes(|c| halo * absorption[c]));
+                let through = lanes(|c| core[c] * halo_through[c]);
+                let through = if HAIR { lanes(|c| 1.0 - skin_seen * (1.0 - through[c])) } else { through };
+                let value = lanes(|c| (lit[c] - shine) * inflamed[c] * through[c] + shine * (1.0 - SHINE_DIMMING * (1.0 - through[c])));
                 for c in 0..3 {
-                    let through = core[c] * exp_neg.at(halo * absorption[c]);
-                    let through = if HAIR { 1.0 - skin_seen * (1.0 - through) } else { through };
-                    let diffuse = (lit[c] - shine) * inflamed[c] * through;
-                    let value = diffuse + shine * (1.0 - SHINE_DIMMING * (1.0 - through));
-                    out_row[4 * i + c] = codec.encode(value).min(before[c]);
+                    out_row[4 * i + c] = codec.encode(value[c]).min(before[c]);
                 }
             }
         }
     }
 }
 
-/// e^-x for x ≥ 0 from a table with linear interpolation (error below 2·10⁻⁶): three per
-/// pixel, so cheaper than even the fast exponential.
-struct ExpNeg {
+/// A function sampled on [from, to] with linear interpolation, flat beyond: the per-pixel
+/// loops take e^-x three times a pixel and the core's soft edge dozens of times an
+/// impression, and tables beat even the fast exponential there.
+struct Table {
+    from: f32,
+    steps_per_unit: f32,
     values: Vec<f32>,
 }
 
-/// Table steps per unit of x, and where it ends (e^-16 is 10⁻⁷: nothing left to see).
-const EXP_STEPS: f32 = 256.0;
-const EXP_END: f32 = 16.0;
+impl Table {
+    fn new(from: f32, to: f32, steps_per_unit: f32, f: impl Fn(f32) -> f32) -> Self {
+        let steps = ((to - from) * steps_per_unit) as usize;
+        // One extra sample, so the last step interpolates to `to` and the clamp stays inside.
+        Self { from, steps_per_unit, values: (0..=steps + 1).map(|i| f(from + i.min(steps) as f32 / steps_per_unit)).collect() }
+    }
 
-impl ExpNeg {
     #[inline]
     fn at(&self, x: f32) -> f32 {
-        let t = x.max(0.0) * EXP_STEPS;
-        if t >= EXP_END * EXP_STEPS {
-            return 0.0;
-        }
+        let last = (self.values.len() - 2) as f32;
+        let t = ((x - self.from) * self.steps_per_unit).clamp(0.0, last);
         let i = t as usize;
         let (a, b) = (self.values[i], self.values[i + 1]);
         a + (t - i as f32) * (b - a)
     }
 }
 
-fn exp_neg_table() -> &'static ExpNeg {
-    static TABLE: std::sync::OnceLock<ExpNeg> = std::sync::OnceLock::new();
-    TABLE.get_or_init(|| ExpNeg { values: (0..=(EXP_END * EXP_STEPS) as usize + 1).map(|i| (-(i as f32) / EXP_STEPS).exp()).collect() })
+/// e^-x for x ≥ 0, within 2·10⁻⁶ (e^-16 is 10⁻⁷: nothing left to see beyond).
+fn exp_neg_table() -> &'static Table {
+    static TABLE: std::sync::OnceLock<Table> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| Table::new(0.0, 16.0, 256.0, |x| (-x).exp()))
+}
+
+/// The core's soft edge, 1 / (1 + e^z), within 10⁻⁵: 1 inside, 0 outside.
+fn logistic_table() -> &'static Table {
+    static TABLE: std::sync::OnceLock<Table> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| Table::new(-16.0, 16.0, 128.0, |z| 1.0 / (1.0 + z.exp())))
 }
 
 /// The scalp's own colour, to tell the light its skin scatters (tinted by the skin) from the
 /// shine reflected at its surface (the colour of the light, here taken as white).
 struct DiffuseSkin {
-    /// Blue over red of the diffuse skin, in linear light, and 1 / (1 - that).
+    /// Blue over red of the diffuse skin, in linear light, and 1 / (1 - that), or 0 when
+    /// shine cannot be told apart (grey skin or a grey photo).
     blue_per_red: f32,
     per_shine: f32,
 }
@@ -375,16 +419,15 @@ struct DiffuseSkin {
 impl DiffuseSkin {
     fn of(skin: [f32; 3]) -> Self {
         let blue_per_red = if skin[0] > 0.0 { skin[2] / skin[0] } else { 1.0 };
-        Self { blue_per_red, per_shine: 1.0 / (1.0 - blue_per_red).max(0.1) }
+        let per_shine = if blue_per_red >= 0.9 { 0.0 } else { 1.0 / (1.0 - blue_per_red).max(0.1) };
+        Self { blue_per_red, per_shine }
     }
 
     /// The white shine in a pixel: whatever blue exceeds what the skin's own colour explains.
+    /// Branch-free, for the vectorised loop.
+    #[inline]
     fn shine(&self, lit: [f32; 3]) -> f32 {
-        let k = self.blue_per_red;
-        if k >= 0.9 {
-            return 0.0; // grey skin or a grey photo: shine cannot be told apart
-        }
-        ((lit[2] - k * lit[0]) * self.per_shine).clamp(0.0, lit[0].min(lit[1]).min(lit[2]))
+        ((lit[2] - self.blue_per_red * lit[0]) * self.per_shine).max(0.0).min(lit[0].min(lit[1]).min(lit[2]))
     }
 }
 
@@ -415,8 +458,29 @@ fn gaussian_taps(centre: f32, first: i32, reach: i32, sigma: f32, taps: &mut Vec
     taps.iter_mut().for_each(|t| *t /= total);
 }
 
+/// Four lanes from a function of the lane.
+#[inline(always)]
+fn lanes(f: impl Fn(usize) -> f32) -> [f32; 4] {
+    [f(0), f(1), f(2), f(3)]
+}
+
+/// e^-x in four lanes for x ≥ 0, as [`exp_fast`] but with float operations only (the integer
+/// part found by the 1.5·2²³ rounding trick), so that it vectorises.
+#[inline(always)]
+fn exp_neg4(x: [f32; 4]) -> [f32; 4] {
+    const ROUND: f32 = 12_582_912.0;
+    let t = lanes(|c| (-x[c] * std::f32::consts::LOG2_E).max(-126.0));
+    let nearest = lanes(|c| (t[c] + ROUND) - ROUND);
+    let whole = lanes(|c| nearest[c] - if nearest[c] > t[c] { 1.0 } else { 0.0 });
+    let f = lanes(|c| t[c] - whole[c]);
+    let p = lanes(|c| 1.0 + f[c] * (0.693_147_2 + f[c] * (0.240_226_5 + f[c] * (0.055_504_1 + f[c] * (0.009_618_1 + f[c] * 0.001_333_4)))));
+    // 2^whole: the integer whole + 127 sits in the low bits of (whole + 127 + ROUND).
+    lanes(|c| f32::from_bits(((whole[c] + 127.0 + ROUND).to_bits().wrapping_sub(ROUND.to_bits())) << 23) * p[c])
+}
+
 /// e^x within about 2·10⁻⁴ relative error, for x ≤ 80: the per-pixel loops call it millions of
 /// times, and in WebAssembly the standard one is a slow software routine.
+#[inline]
 fn exp_fast(x: f32) -> f32 {
     let t = (x * std::f32::consts::LOG2_E).max(-126.0);
     // Floor by truncation: a library call on some targets, and this runs millions of times.
@@ -432,11 +496,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_exponential_table_is_close_enough_for_8_bit_output() {
+    fn the_tables_are_close_enough_for_8_bit_output() {
         let table = exp_neg_table();
         for i in 0..=40_000 {
             let x = 0.0005 * i as f32;
             assert!((table.at(x) - (-x).exp()).abs() < 2e-6, "{x}");
+        }
+        let logistic = logistic_table();
+        for i in 0..=40_000 {
+            let z = -20.0 + 0.001 * i as f32;
+            assert!((logistic.at(z) - 1.0 / (1.0 + z.exp())).abs() < 1e-5, "{z}");
+        }
+    }
+
+    #[test]
+    fn the_four_lane_exponential_matches_the_fast_one() {
+        for i in 0..=20_000 {
+            let x = 0.003 * i as f32;
+            let four = exp_neg4([x, x + 0.5, 0.0, 60.0]);
+            assert!((four[0] / (-x).exp() - 1.0).abs() < 2e-4, "{x}: {four:?}");
+            assert!((four[1] / (-x - 0.5).exp() - 1.0).abs() < 2e-4, "{x}: {four:?}");
+            assert!((four[2] - 1.0).abs() < 2e-4 && four[3] < 1e-20);
         }
     }
 
