@@ -36,7 +36,8 @@ function timedFrame(work) {
 const nextFrame = () => timedFrame(() => {});
 
 async function times(runs, work) {
-  for (let i = 0; i < 3; i++) await timedFrame(() => work(i)); // warm-up
+  // Warm-up: the browser compiles hot wasm functions again, optimised, after a few calls.
+  for (let i = 0; i < 8; i++) await timedFrame(() => work(i));
   const out = [];
   for (let i = 0; i < runs; i++) out.push(await timedFrame(() => work(i)));
   return out;
