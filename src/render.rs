@@ -466,7 +466,7 @@ fn exp_neg4(x: [f32; 4]) -> [f32; 4] {
     let nearest = lanes(|c| (t[c] + ROUND) - ROUND);
     let whole = lanes(|c| nearest[c] - if nearest[c] > t[c] { 1.0 } else { 0.0 });
     let f = lanes(|c| t[c] - whole[c]);
-    let p = lanes(|c| 1.0 + f[c] * (0.693_147_2 + f[c] * (0.240_226_5 + f[c] * (0.055_504_1 + f[c] * (0.009_618_1 + f[c] * 0.001_333_4)))));
+    let p = lanes(|c| 1.0 + f[c] * (std::f32::consts::LN_2 + f[c] * (0.240_226_5 + f[c] * (0.055_504_1 + f[c] * (0.009_618_1 + f[c] * 0.001_333_4)))));
     // 2^whole: the integer whole + 127 sits in the low bits of (whole + 127 + ROUND).
     lanes(|c| f32::from_bits(((whole[c] + 127.0 + ROUND).to_bits().wrapping_sub(ROUND.to_bits())) << 23) * p[c])
 }
@@ -480,7 +480,7 @@ fn exp_fast(x: f32) -> f32 {
     let whole = t as i32 - i32::from((t as i32) as f32 > t);
     let f = t - whole as f32;
     // 2^f for f in [0, 1): its Taylor series in f·ln 2.
-    let p = 1.0 + f * (0.693_147_2 + f * (0.240_226_5 + f * (0.055_504_1 + f * (0.009_618_1 + f * 0.001_333_4))));
+    let p = 1.0 + f * (std::f32::consts::LN_2 + f * (0.240_226_5 + f * (0.055_504_1 + f * (0.009_618_1 + f * 0.001_333_4))));
     f32::from_bits(((whole + 127) << 23) as u32) * p
 }
 
