@@ -74,7 +74,7 @@ fn updates_paint_the_same_pixels_as_full_renders() {
 fn impressions_are_listed_with_their_size_in_pixels() {
     let mut preview = WebPreview::sample(240, 180).unwrap();
     let dots = preview.impressions(settings("{}")).unwrap();
-    assert!(dots.len() > 400 && dots.len() % 4 == 0, "{} values", dots.len());
+    assert!(dots.len() > 400 && dots.len().is_multiple_of(4), "{} values", dots.len());
     for dot in dots.chunks_exact(4) {
         assert!(dot[0] >= 0.0 && dot[0] < 240.0 && dot[1] >= 0.0 && dot[1] < 180.0, "{dot:?}");
         assert!(dot[2] > 0.0 && dot[2] < 5.0 && dot[3] > 0.0 && dot[3] <= 1.0, "{dot:?}");
