@@ -9,7 +9,8 @@ const ENCODE_STEPS: usize = 4096;
 /// Both conversion tables; hold on to it in per-pixel loops.
 pub struct Tables {
     decode: [f32; 256],
-    encode: Vec<u8>,
+    // A fixed length, so the clamped index needs no bounds check in the per-pixel loops.
+    encode: Box<[u8; ENCODE_STEPS + 1]>,
 }
 
 impl Tables {
@@ -34,9 +35,10 @@ pub fn tables() -> &'static Tables {
         for (byte, value) in decode.iter_mut().enumerate() {
             *value = srgb_to_linear(byte as f32 / 255.0);
         }
-        let encode = (0..=ENCODE_STEPS)
-            .map(|i| (linear_to_srgb(i as f32 / ENCODE_STEPS as f32) * 255.0).round() as u8)
-            .collect();
+        let mut encode = Box::new([0; ENCODE_STEPS + 1]);
+        for (i, byte) in encode.iter_mut().enumerate() {
+            *byte = (linear_to_srgb(i as f32 / ENCODE_STEPS as f32) * 255.0).round() as u8;
+        }
         Tables { decode, encode }
     })
 }

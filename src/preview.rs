@@ -3,7 +3,7 @@
 use crate::dots::{DotField, Impression};
 use crate::error::PreviewError;
 use crate::image::{Mask, RgbaImage};
-use crate::region::{self, AreaCache, AreaContext, AreaWeights};
+use crate::region::{self, AreaCache, AreaContext, AreaWeights, PixelRect};
 use crate::render;
 use crate::sample;
 use crate::scale::{HEAD_BREADTH_MM, Scale};
@@ -184,6 +184,18 @@ impl Preview {
 
     /// Renders into `out`, which must hold width × height RGBA pixels (the canvas buffer).
     pub fn render_into(&mut self, settings: &Settings, out: &mut [u8]) -> Result<(), PreviewError> {
+        if out.len() != self.photo.pixels.len() {
+            return Err(PreviewError::PixelCount { expected: self.photo.pixels.len(), actual: out.len() });
+        }
+        out.copy_from_slice(&self.photo.pixels);
+        self.render_over(settings, out, None).map(|_| ())
+    }
+
+    /// Renders into `out`, which holds an earlier render that differs from the photo only
+    /// inside `previous` (the rectangle this returned then): only that rectangle and the new
+    /// area's are rewritten. Returns the rectangle where `out` now differs from the photo;
+    /// what changed since the earlier render lies inside it and `previous`.
+    pub fn render_over(&mut self, settings: &Settings, out: &mut [u8], previous: Option<PixelRect>) -> Result<Option<PixelRect>, PreviewError> {
         self.check(settings)?;
         if out.len() != self.photo.pixels.len() {
             return Err(PreviewError::PixelCount { expected: self.photo.pixels.len(), actual: out.len() });
@@ -207,8 +219,7 @@ impl Preview {
         };
         let weights = area_weights(&mut self.area_cache, &self.analysis, &self.photo, settings);
         let field = DotField::new(settings.seed, context.scale, settings.grouping).with_edge_wander(context.edge_wander);
-        render::render(&self.photo, weights, &field, settings, context, out);
-        Ok(())
+        Ok(render::render_over(&self.photo, weights, &field, settings, context, out, previous))
     }
 
     /// The impressions these settings show, in field order.

@@ -344,15 +344,37 @@ fn box_blur_rows(mask: &mut Mask, bounds: PixelRect, radius: u32, scratch: &mut 
 }
 
 fn box_blur_columns(mask: &mut Mask, bounds: PixelRect, radius: u32, scratch: &mut Vec<f32>) {
-    let w = mask.width as usize;
-    let mut column = Vec::with_capacity(bounds.height() as usize);
-    for x in bounds.x0..bounds.x1 {
-        column.clear();
-        column.extend((bounds.y0..bounds.y1).map(|y| mask.values[y as usize * w + x as usize]));
-        box_blur_line(&mut column, radius as usize, scratch);
-        for (y, v) in (bounds.y0..bounds.y1).zip(&column) {
-            mask.values[y as usize * w + x as usize] = *v;
-        }
+    // Row by row, all columns at once: the same operations in the same order as
+    // `box_blur_line` down each column (so the same values), but reading memory along rows
+    // instead of down columns a whole image row apart.
+    let (w, bw, n, r) = (mask.width as usize, bounds.width() as usize, bounds.height() as usize, radius as usize);
+    if n == 0 || bw == 0 {
+        return;
+    }
+    let start = |y: usize| (bounds.y0 as usize + y) * w + bounds.x0 as usize;
+    let norm = 1.0 / (2 * radius + 1) as f32;
+    // The original values of the last r + 1 rows already overwritten, and of the first and
+    // last rows (which the clamped ends repeat); then the running sums.
+    let ring = r + 1;
+    scratch.clear();
+    scratch.resize((ring + 3) * bw, 0.0);
+    let (ring_rows, rest) = scratch.split_at_mut(ring * bw);
+    let (first, rest) = rest.split_at_mut(bw);
+    let (last, sums) = rest.split_at_mut(bw);
+    first.copy_from_slice(&mask.values[start(0)..][..bw]);
+    last.copy_from_slice(&mask.values[start(n - 1)..][..bw]);
+    for k in -(r as isize)..=(r as isize) {
+        let row = &mask.values[start(k.clamp(0, n as isize - 1) as usize)..][..bw];
+        sums.iter_mut().zip(row).for_each(|(s, v)| *s += v);
+    }
+    for y in 0..n {
+        let slot = (y % ring) * bw;
+        ring_rows[slot..slot + bw].copy_from_slice(&mask.values[start(y)..][..bw]);
+        mask.values[start(y)..][..bw].iter_mut().zip(sums.iter()).for_each(|(out, s)| *out = s * norm);
+        // Rows below y are still original in the mask; rows up to y are in the ring.
+        let add: &[f32] = if y + r + 1 > n - 1 { last } else { &mask.values[start(y + r + 1)..][..bw] };
+        let sub: &[f32] = if y < r { first } else { &ring_rows[((y - r) % ring) * bw..][..bw] };
+        sums.iter_mut().zip(add).zip(sub).for_each(|((s, a), b)| *s += a - b);
     }
 }
 
@@ -400,6 +422,25 @@ mod tests {
         assert!(soft.get(50, 50) > 0.99);
         assert!(soft.get(50, 26) < 0.5 && soft.get(50, 26) > 0.0, "edge faded: {}", soft.get(50, 26));
         assert!(soft.area() < hard.area());
+    }
+
+    #[test]
+    fn the_column_blur_gives_the_line_blur_of_every_column() {
+        let mut mask = Mask::from_fn(37, 29, |x, y| ((x * 7 + y * 13) % 11) as f32 / 10.0);
+        let bounds = PixelRect { x0: 3, y0: 2, x1: 31, y1: 27 };
+        for radius in [1, 4, 30] {
+            let mut expected = mask.clone();
+            let mut scratch = Vec::new();
+            for x in bounds.x0..bounds.x1 {
+                let mut column: Vec<f32> = (bounds.y0..bounds.y1).map(|y| expected.get(x, y)).collect();
+                box_blur_line(&mut column, radius as usize, &mut scratch);
+                for (y, v) in (bounds.y0..bounds.y1).zip(column) {
+                    expected.values[(y * 37 + x) as usize] = v;
+                }
+            }
+            box_blur_columns(&mut mask, bounds, radius, &mut scratch);
+            assert!(mask == expected, "radius {radius}");
+        }
     }
 
     #[test]

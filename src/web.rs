@@ -8,6 +8,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::Clamped;
 use web_sys::{CanvasRenderingContext2d, ImageData};
 
+use crate::region::PixelRect;
 use crate::settings::{self, Limits};
 use crate::{Preview, PreviewError, Settings};
 
@@ -33,7 +34,12 @@ fn start() {
 #[wasm_bindgen(js_name = Preview)]
 pub struct WebPreview {
     core: Preview,
+    /// The last after-image, kept between renders: a change rewrites only what it touches.
     after: Vec<u8>,
+    /// Where `after` differs from the photo (None: nowhere).
+    drawn: Option<PixelRect>,
+    /// Whether the canvas last given to `update` holds `after` outside `drawn`.
+    painted: bool,
 }
 
 #[wasm_bindgen(js_class = Preview)]
@@ -65,7 +71,7 @@ impl WebPreview {
     }
 
     fn wrap(core: Preview) -> Self {
-        Self { core, after: Vec::new() }
+        Self { core, after: Vec::new(), drawn: None, painted: false }
     }
 
     #[wasm_bindgen(getter)]
@@ -120,15 +126,55 @@ impl WebPreview {
     #[wasm_bindgen(js_name = drawPhoto)]
     pub fn draw_photo(&self, ctx: &CanvasRenderingContext2d) -> Result<(), JsError> {
         let photo = self.core.photo();
-        put(ctx, &photo.pixels, photo.width, photo.height)
+        put(ctx, &photo.pixels, photo.width, photo.height, None)
     }
 
     /// Renders the after-image for `settings` into `ctx` (a canvas of the photo's size).
     pub fn render(&mut self, ctx: &CanvasRenderingContext2d, settings: JsValue) -> Result<(), JsError> {
+        self.render_after(settings)?;
+        self.painted = true;
+        put(ctx, &self.after, self.core.width(), self.core.height(), None)
+    }
+
+    /// Like `render`, but draws only the part of the canvas that changed since the last
+    /// `render` or `update`: the canvas must still hold that frame (not resized, cleared or
+    /// drawn on since). Faster for small areas and large photos.
+    pub fn update(&mut self, ctx: &CanvasRenderingContext2d, settings: JsValue) -> Result<(), JsError> {
+        let previous = self.drawn;
+        let drawn = self.render_after(settings)?;
+        let changed = if self.painted { union(previous, drawn) } else { Some(PixelRect { x0: 0, y0: 0, x1: self.core.width(), y1: self.core.height() }) };
+        self.painted = true;
+        match changed {
+            Some(rect) => put(ctx, &self.after, self.core.width(), self.core.height(), Some(rect)),
+            None => Ok(()),
+        }
+    }
+
+    /// The impressions `settings` show, as `[x, y, radius, load]` per impression (pixels, and
+    /// the pigment load in (0, 1]): for comparison renderers and benchmarks.
+    pub fn impressions(&mut self, settings: JsValue) -> Result<Vec<f32>, JsError> {
         let settings = settings_from(settings)?;
-        self.after.resize(self.core.photo().pixels.len(), 0);
-        self.core.render_into(&settings, &mut self.after).map_err(js_error)?;
-        put(ctx, &self.after, self.core.width(), self.core.height())
+        let radius = self.core.analysis().scale_for(&settings.scale).px(settings.impression_size / 1000.0) / 2.0;
+        let found = self.core.visible_impressions(&settings).map_err(js_error)?;
+        Ok(found.iter().flat_map(|imp| [imp.x, imp.y, radius * imp.size, imp.ink]).collect())
+    }
+
+    /// Brings `after` up to date for `settings`, rewriting only what changed; returns where it
+    /// now differs from the photo.
+    fn render_after(&mut self, settings: JsValue) -> Result<Option<PixelRect>, JsError> {
+        let settings = settings_from(settings)?;
+        let photo = &self.core.photo().pixels;
+        if self.after.len() != photo.len() {
+            self.after.clear();
+            self.after.extend_from_slice(photo);
+            self.drawn = None;
+        }
+        let previous = self.drawn;
+        // On an error `after` may be half drawn: treat all of it as changed.
+        self.drawn = Some(PixelRect { x0: 0, y0: 0, x1: self.core.width(), y1: self.core.height() });
+        let drawn = self.core.render_over(&settings, &mut self.after, previous).map_err(js_error)?;
+        self.drawn = drawn;
+        Ok(drawn)
     }
 
     /// Draws the treatment area as a translucent tint (transparent elsewhere) into `ctx`.
@@ -136,7 +182,7 @@ impl WebPreview {
     pub fn draw_area(&mut self, ctx: &CanvasRenderingContext2d, settings: JsValue) -> Result<(), JsError> {
         let settings = settings_from(settings)?;
         let overlay = self.core.area_overlay(&settings, AREA_TINT).map_err(js_error)?;
-        put(ctx, &overlay, self.core.width(), self.core.height())
+        put(ctx, &overlay, self.core.width(), self.core.height(), None)
     }
 }
 
@@ -158,10 +204,32 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
         .map_err(|e| JsError::new(&format!("Internal error while exporting settings: {e}")))
 }
 
-fn put(ctx: &CanvasRenderingContext2d, rgba: &[u8], width: u32, height: u32) -> Result<(), JsError> {
+/// Puts `rgba` (or only its `dirty` rectangle) on the canvas. The `ImageData` is a view of the
+/// wasm memory, not a copy: the browser copies the pixels once, into the canvas.
+fn put(ctx: &CanvasRenderingContext2d, rgba: &[u8], width: u32, height: u32, dirty: Option<PixelRect>) -> Result<(), JsError> {
     let image = ImageData::new_with_u8_clamped_array_and_sh(Clamped(rgba), width, height)
         .map_err(|_| JsError::new("The browser could not create the image buffer."))?;
-    ctx.put_image_data(&image, 0.0, 0.0).map_err(|_| JsError::new("The browser could not draw on the canvas."))
+    match dirty {
+        None => ctx.put_image_data(&image, 0.0, 0.0),
+        Some(r) => ctx.put_image_data_with_dirty_x_and_dirty_y_and_dirty_width_and_dirty_height(
+            &image,
+            0.0,
+            0.0,
+            r.x0 as f64,
+            r.y0 as f64,
+            r.width() as f64,
+            r.height() as f64,
+        ),
+    }
+    .map_err(|_| JsError::new("The browser could not draw on the canvas."))
+}
+
+/// The smallest rectangle holding both.
+fn union(a: Option<PixelRect>, b: Option<PixelRect>) -> Option<PixelRect> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(PixelRect { x0: a.x0.min(b.x0), y0: a.y0.min(b.y0), x1: a.x1.max(b.x1), y1: a.y1.max(b.y1) }),
+        (a, b) => a.or(b),
+    }
 }
 
 fn js_error(error: PreviewError) -> JsError {

@@ -42,6 +42,47 @@ fn renders_the_demo_head_into_a_real_canvas() {
     assert_eq!(brighter, 0);
 }
 
+/// Settings from JSON text.
+fn settings(json: &str) -> JsValue {
+    js_sys::JSON::parse(json).unwrap()
+}
+
+#[wasm_bindgen_test]
+fn updates_paint_the_same_pixels_as_full_renders() {
+    let (w, h) = (240, 180);
+    let mut preview = WebPreview::sample(w, h).unwrap();
+    let updated = canvas(w, h);
+    // A treated area, then a much smaller one, then a change of density: each update redraws
+    // only what changed, and the canvas ends up as a full render of the last settings shows.
+    let small = r#"{"treatment": "crown", "area": {"base": "empty", "shapes": [{"kind": "patch", "center": [0.5, 0.3], "radii": [20, 20], "angle": 0}]}}"#;
+    let denser = r#"{"treatment": "crown", "density": 120, "area": {"base": "empty", "shapes": [{"kind": "patch", "center": [0.5, 0.3], "radii": [20, 20], "angle": 0}]}}"#;
+    for json in ["{}", small, denser] {
+        preview.update(&updated, settings(json)).unwrap();
+        let full = canvas(w, h);
+        WebPreview::sample(w, h).unwrap().render(&full, settings(json)).unwrap();
+        assert!(pixels(&updated, w, h) == pixels(&full, w, h), "{json}: the updated canvas differs from a full render");
+    }
+    // A bad value changes nothing and the next update still matches.
+    assert!(preview.update(&updated, settings(r#"{"density": 5000}"#)).is_err());
+    preview.update(&updated, settings("{}")).unwrap();
+    let full = canvas(w, h);
+    preview.render(&full, settings("{}")).unwrap();
+    assert!(pixels(&updated, w, h) == pixels(&full, w, h));
+}
+
+#[wasm_bindgen_test]
+fn impressions_are_listed_with_their_size_in_pixels() {
+    let mut preview = WebPreview::sample(240, 180).unwrap();
+    let dots = preview.impressions(settings("{}")).unwrap();
+    assert!(dots.len() > 400 && dots.len().is_multiple_of(4), "{} values", dots.len());
+    for dot in dots.chunks_exact(4) {
+        assert!(dot[0] >= 0.0 && dot[0] < 240.0 && dot[1] >= 0.0 && dot[1] < 180.0, "{dot:?}");
+        assert!(dot[2] > 0.0 && dot[2] < 5.0 && dot[3] > 0.0 && dot[3] <= 1.0, "{dot:?}");
+    }
+    let sparser = preview.impressions(settings(r#"{"density": 20}"#)).unwrap();
+    assert!(sparser.len() < dots.len() / 2);
+}
+
 #[wasm_bindgen_test]
 fn invalid_settings_become_js_errors_not_panics() {
     let mut preview = WebPreview::sample(120, 90).unwrap();
