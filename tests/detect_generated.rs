@@ -43,7 +43,6 @@ const SHORT_OF_TARGET: &[(&str, f64, f64, &str)] = &[
     ("Right skin I blond fringe", 0.81, 0.007, "the fair fringe's edge"),
     ("Right skin IV black bald", 0.76, 0.006, "no hairline shows: the scalp round and behind the ear is left out"),
     ("Right skin VI brown bald", 0.72, 0.005, "no hairline shows: the scalp round and behind the ear is left out"),
-    ("Back skin IV black bald", 0.9, 0.015, "ears flat against the head, and the nape, are placed by rule"),
 ];
 
 /// A proposed pixel is one the guess weighs above a half.

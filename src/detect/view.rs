@@ -304,7 +304,7 @@ pub(super) fn scalp_zone(head: &Head, view: View, eye_row: Option<f32>) -> Regio
             })
         }
         View::Back => {
-            let nape = nape_row(head) - 0.07 * b;
+            let nape = nape_row(head) - 0.09 * b;
             super::note(format_args!("nape at {:.2} b", (nape - crown) / b));
             // The ears stand out from the skull's outline at the sides.
             let (skull, ears) = skull_edges(head, crown + 0.3 * b, nape);
