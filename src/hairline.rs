@@ -103,6 +103,59 @@ pub fn place(style: HairlineStyle, landmarks: Landmarks, scale: Scale, top_px: O
     Hairline { style, points }
 }
 
+/// A hairline seen from the side, the face towards `face` (-1 image left, 1 right), from the
+/// front edge of the scalp at the forehead (`front`, px). From the side the middle of the
+/// frontal hairline is seen edge-on along the front of the dome; on the near side it runs back
+/// to the frontotemporal angle and down to the temple peak in front of the ear. The handles run
+/// so that the treated side (the curve's left-hand normal) is towards the back of the head:
+/// from the top of the dome down for a face on the left, the other way round for one on the
+/// right. The far half of the line is out of sight: its handles lie up along the dome's front.
+pub fn place_profile(style: HairlineStyle, front: [f32; 2], face: f32, scale: Scale, width: u32, height: u32) -> Hairline {
+    let shape = style_shape(style);
+    let back = -face.signum();
+    // (back, down) offsets in mm from the front of the hairline: up the dome's front edge,
+    // the front, the frontotemporal angle behind it, the temple peak below and behind that.
+    let offsets = [
+        (18.0, -45.0),
+        (4.0, -20.0),
+        (0.0, 0.0),
+        (PROFILE_FRONTOTEMPORAL_BACK_MM + shape.frontotemporal_back_mm, 8.0),
+        (PROFILE_TEMPLE_BACK_MM - shape.temple_forward_mm, PROFILE_TEMPLE_DOWN_MM),
+    ];
+    let mut points = offsets.map(|(b, d)| {
+        [(front[0] + back * scale.px(b)) / width as f32, (front[1] + scale.px(d)) / height as f32]
+    });
+    if face > 0.0 {
+        points.reverse();
+    }
+    Hairline { style, points }
+}
+
+/// From the side, how far behind the front of the hairline the frontotemporal angle and the
+/// temple peak lie, and how far below it the temple peak (mm, before each style's own offsets).
+const PROFILE_FRONTOTEMPORAL_BACK_MM: f32 = 22.0;
+const PROFILE_TEMPLE_BACK_MM: f32 = 60.0;
+const PROFILE_TEMPLE_DOWN_MM: f32 = 40.0;
+
+/// The front edge of the scalp area on a profile: its pixel furthest towards the face (-1
+/// image left, 1 right) within the upper half of the area, where the forehead meets it.
+pub fn profile_front(scalp: &Mask, face: f32) -> Option<[f32; 2]> {
+    let bounds = crate::region::PixelRect::of_nonzero(scalp)?;
+    let lower = bounds.y0 + (bounds.y1 - bounds.y0) / 2;
+    let mut best: Option<[f32; 2]> = None;
+    for y in bounds.y0..lower.max(bounds.y0 + 1) {
+        for x in bounds.x0..bounds.x1 {
+            if scalp.get(x, y) > 0.5 {
+                let p = [x as f32 + 0.5, y as f32 + 0.5];
+                if best.is_none_or(|b| (p[0] - b[0]) * face > 0.0) {
+                    best = Some(p);
+                }
+            }
+        }
+    }
+    best
+}
+
 /// How far above the pupils' midpoint (px, along the face's up direction) the scalp area
 /// reaches: the top of the head, where the photo shows it.
 pub fn head_top_above(pupils: [[f32; 2]; 2], scalp: &Mask) -> Option<f32> {

@@ -46,6 +46,8 @@ pub struct Analysis {
     pub head: Option<Mask>,
     /// Which way the photo looks at the head, where known.
     pub view: Option<HeadView>,
+    /// On a profile, the side of the picture the face is on: -1 left, 1 right.
+    pub face_towards: Option<f32>,
 }
 
 /// Which way a photo looks at the head.
@@ -61,7 +63,7 @@ pub enum HeadView {
 impl Analysis {
     /// An analysis that knows only the scalp and the scale.
     pub fn new(scalp: Mask, scale: Scale) -> Self {
-        Self { scalp, scale, eyes: None, hair_colour: None, skin_colour: None, blur_px: 0.0, head: None, view: None }
+        Self { scalp, scale, eyes: None, hair_colour: None, skin_colour: None, blur_px: 0.0, head: None, view: None, face_towards: None }
     }
 
     /// The pupils in pixels: as the visitor marked them, else as found on the photo.
@@ -75,6 +77,13 @@ impl Analysis {
     pub fn hairline_guess(&self, settings: &Settings, style: HairlineStyle) -> Hairline {
         let (w, h) = (self.scalp.width, self.scalp.height);
         let scale = self.scale_for(&settings.scale);
+        if settings.scale.eyes.is_none()
+            && self.view == Some(HeadView::Side)
+            && let Some(face) = self.face_towards
+            && let Some(front) = hairline::profile_front(&self.scalp, face)
+        {
+            return hairline::place_profile(style, front, face, self.scale_for(&settings.scale), w, h);
+        }
         let (landmarks, top) = match self.pupils_for(&settings.scale) {
             Some(pupils) => (Landmarks::Pupils(pupils), hairline::head_top_above(pupils, &self.scalp)),
             None => (Landmarks::ScalpEdge(hairline::scalp_edge(&self.scalp).unwrap_or([w as f32 / 2.0, h as f32 * 0.4])), None),

@@ -1117,6 +1117,8 @@ struct Scene {
     demo: bool,
     /// Which way the camera looks, as a photo's analysis would tell it.
     view: HeadView,
+    /// On a profile, the side of the picture the face is on.
+    face_towards: Option<f32>,
     /// Upper edge of the fringe above the ears and at the back (mm).
     fringe_tops: (f32, f32),
 }
@@ -1180,6 +1182,7 @@ impl Scene {
             look: Look::of(options),
             demo: true,
             view: HeadView::Front,
+            face_towards: None,
             fringe_tops: (FRINGE_SIDE_TOP, FRINGE_BACK_TOP),
         }
     }
@@ -1296,6 +1299,11 @@ impl Scene {
                 SampleView::Top => HeadView::Top,
                 SampleView::Left | SampleView::Right => HeadView::Side,
                 SampleView::Back => HeadView::Back,
+            },
+            face_towards: match options.view {
+                SampleView::Left => Some(-1.0),
+                SampleView::Right => Some(1.0),
+                _ => None,
             },
             fringe_tops: (PHOTO_FRINGE_SIDE_TOP, PHOTO_FRINGE_BACK_TOP),
         }
@@ -1632,6 +1640,7 @@ impl Scene {
             blur_px: 0.5,
             head: Some(head),
             view: Some(self.view),
+            face_towards: self.face_towards,
             ..Analysis::new(scalp, Scale::new(self.camera.px_per_mm))
         };
         SampleHead { image, analysis, parts: frame.parts }

@@ -266,3 +266,32 @@ fn adding_a_shape_leaves_every_pixel_away_from_it_as_it_was() {
     assert!(!differing.is_empty());
     assert!(differing.iter().all(|&(x, _)| x > 0.5 * W as f32), "the first patch changed when a second was added");
 }
+
+/// From the side, the hairline the rules place runs along the front of the scalp: a hairline
+/// treatment's ink lies towards the face, on the scalp and forehead only, on the detected
+/// profile of a generated head facing either way.
+#[test]
+fn from_the_side_the_hairline_band_lies_at_the_front_of_the_head() {
+    use smp_preview::sample::{Part, SampleOptions, SampleView, sample_head_with};
+    for (view, face) in [(SampleView::Left, -1.0f32), (SampleView::Right, 1.0)] {
+        let head = sample_head_with(&SampleOptions { view, fringe: true, ..SampleOptions::default() }, 480, 560);
+        let mut preview = Preview::new(head.image.clone()).unwrap();
+        let mut settings = Settings { treatment: Treatment::Hairline, ..Settings::default() };
+        let guess = preview.describe(&settings).unwrap().hairline_guesses[&HairlineStyle::Natural].clone();
+        settings.area.hairline = Some(Hairline { style: HairlineStyle::Natural, points: guess.points });
+        let after = preview.render(&settings).unwrap();
+        let changes = changed(preview.photo(), &after);
+        assert!(changes.len() > 500, "{view:?}: {} pixels changed", changes.len());
+        let part = |x: f32, y: f32| head.parts[y as usize * 480 + x as usize];
+        let off = changes.iter().filter(|&&(x, y)| matches!(part(x, y), Part::Face | Part::Ear | Part::Background | Part::Clothing)).count();
+        assert!(off == 0, "{view:?}: {off} of {} changed pixels off the scalp", changes.len());
+        // The band's middle lies on the face's side of the bald scalp's middle.
+        let mean = |pts: &mut dyn Iterator<Item = f32>| {
+            let (sum, n) = pts.fold((0.0, 0), |(s, n), v| (s + v, n + 1));
+            sum / n.max(1) as f32
+        };
+        let band_x = mean(&mut changes.iter().map(|&(x, _)| x));
+        let scalp_x = mean(&mut head.parts.iter().enumerate().filter(|&(_, &p)| p == Part::Scalp).map(|(i, _)| (i % 480) as f32));
+        assert!((band_x - scalp_x) * face > 20.0, "{view:?}: band centred at x {band_x:.0}, scalp at {scalp_x:.0}");
+    }
+}

@@ -136,9 +136,13 @@ pub fn guess_scalp_explained(photo: &RgbaImage) -> (Analysis, Option<Diagnosis>)
     };
     let mut scalp = upsample(&guess.scalp, work.factor, photo.width, photo.height);
     refine_edge(photo, &mut scalp, &guess.edge, work.factor);
+    // The head's outline follows the photo's own edge where the scalp meets the backdrop too.
+    let mut head = upsample(&guess.outline.as_plane(), work.factor, photo.width, photo.height);
+    refine_edge(photo, &mut head, &guess.edge, work.factor);
     let analysis = Analysis {
-        head: Some(upsample(&guess.outline.as_plane(), work.factor, photo.width, photo.height)),
+        head: Some(head),
         view: Some(guess.view),
+        face_towards: guess.face_towards,
         eyes: guess.eyes,
         blur_px: blur_near(photo, &guess.near_head, work.factor as usize),
         hair_colour: guess.hair_colour,
@@ -158,6 +162,7 @@ struct Guess {
     /// The head's outline: its skin and the hair attached to it.
     outline: Region,
     view: HeadView,
+    face_towards: Option<f32>,
     /// The head's outline and a little beyond, where the photo's blur is measured.
     near_head: Region,
     /// Pupil centres, in photo pixels.
@@ -238,13 +243,17 @@ fn guess_on(photo: &RgbaImage, work: &Working) -> Option<Guess> {
     // A profile's outline is as wide as the head is long: about 200 mm to the breadth's 150.
     let breadth = if matches!(view, View::Side { .. }) { b / PROFILE_LENGTH } else { b };
     let outline = outline(&head);
+    let face_towards = match view {
+        View::Side { face, .. } => Some(face.signum()),
+        _ => None,
+    };
     let view = match view {
         View::Front { .. } => HeadView::Front,
         View::Top => HeadView::Top,
         View::Side { .. } => HeadView::Side,
         View::Back => HeadView::Back,
     };
-    Some(Guess { scalp: soft, edge, breadth, near_head: dilate(&outline, 2), outline, view, eyes, hair_colour, skin_colour, diagnosis })
+    Some(Guess { scalp: soft, edge, breadth, near_head: dilate(&outline, 2), outline, view, face_towards, eyes, hair_colour, skin_colour, diagnosis })
 }
 
 /// The head's outline: its skin and the hair attached to it, row by row.
