@@ -191,6 +191,7 @@ export const STRINGS = {
     linkInvalid: (message) => `This preset link does not fit this previewer: ${message}`,
     startFailed: (message) => `The previewer could not start (${message}). Please reload the page.`,
     internalError: (message) => `The previewer ran into an internal error (${message}). The next photo you choose starts it afresh; if it happens again, try another photo.`,
+    settingsNotJson: 'These settings cannot be read: they must be plain JSON data, such as the object the settings property returns.',
     emptyFile: 'This file is empty. Please choose a photo (JPEG, PNG or WebP).',
     heicFile: 'This browser cannot open HEIC photos (the iPhone\'s usual format). Please share or export the photo as JPEG, or take a screenshot of it, and choose that.',
     svgFile: 'SVG drawings cannot be used. Please choose a photo (JPEG, PNG or WebP).',
@@ -371,6 +372,7 @@ STRINGS.es = {
   linkInvalid: (message) => `Este enlace de ajustes no sirve para este visor: ${message}`,
   startFailed: (message) => `No se pudo iniciar el visor (${message}). Recargue la página.`,
   internalError: (message) => `El visor tuvo un error interno (${message}). La próxima foto que elija lo reinicia; si vuelve a ocurrir, pruebe con otra foto.`,
+  settingsNotJson: 'No se pueden leer estos ajustes: deben ser datos JSON simples, como el objeto que devuelve la propiedad settings.',
   emptyFile: 'Este archivo está vacío. Elija una foto (JPEG, PNG o WebP).',
   heicFile: 'Este navegador no puede abrir fotos HEIC (el formato habitual del iPhone). Comparta o exporte la foto como JPEG, o haga una captura de pantalla, y elíjala.',
   svgFile: 'No se pueden usar dibujos SVG. Elija una foto (JPEG, PNG o WebP).',
@@ -380,7 +382,7 @@ STRINGS.es = {
 /** The strings for an element: its own `lang`, else the nearest ancestor's, else English. */
 function stringsFor(element) {
   const lang = (element.closest('[lang]')?.getAttribute('lang') || 'en').toLowerCase().split('-')[0];
-  return STRINGS[lang] || STRINGS.en;
+  return Object.hasOwn(STRINGS, lang) ? STRINGS[lang] : STRINGS.en;
 }
 
 /** Demo head size (the generated sample photo). */
@@ -1672,7 +1674,7 @@ export class SmpPreview extends HTMLElement {
     if (style && HAIRLINE_STYLES.includes(style)) this._hairlineStyle = style;
     else if (style) console.warn(`<smp-preview>: hairline-style="${style}" is not one of ${HAIRLINE_STYLES.join(', ')}.`);
     const treatment = this.getAttribute('treatment');
-    if (treatment && TREATMENT[treatment]) {
+    if (treatment && Object.hasOwn(TREATMENT, treatment)) {
       settings = { ...settings, treatment, area: { ...settings.area, base: TREATMENT[treatment].base } };
       this._presetTreatment = treatment;
     } else if (treatment) {
@@ -1734,13 +1736,21 @@ export class SmpPreview extends HTMLElement {
 
   /** Replaces the settings (validated), re-renders, fires smp-change; undoable. */
   set settings(value) {
+    let copy;
+    try {
+      copy = clone(value ?? null);
+    } catch {
+      // A cycle, a BigInt or a getter that throws: reported like any invalid settings.
+      this._fail(this._t.settingsNotJson);
+      return;
+    }
     if (!this._wasm) {
-      this._pendingSettings = clone(value);
+      this._pendingSettings = copy;
       return;
     }
     let normalized;
     try {
-      normalized = this._wasm.Preview.normalizeSettings(clone(value ?? null));
+      normalized = this._wasm.Preview.normalizeSettings(copy);
     } catch (error) {
       this._failWith(error);
       return;
@@ -1912,7 +1922,7 @@ export class SmpPreview extends HTMLElement {
    */
   async exportImage({ kind = 'after', type = 'image/png', quality = 0.92, logo = true, disclaimer = true } = {}) {
     if (!EXPORT_KINDS.includes(kind)) throw new Error(`Unknown export kind "${kind}": use ${EXPORT_KINDS.join(', ')}.`);
-    if (!EXPORT_TYPES[type]) throw new Error(`Unknown export type "${type}": use image/png or image/jpeg.`);
+    if (!Object.hasOwn(EXPORT_TYPES, type)) throw new Error(`Unknown export type "${type}": use image/png or image/jpeg.`);
     this._flushRender();
     if (!this._preview) throw new Error(this._t.noImage);
     const { width: w, height: h } = this._preview;
@@ -3324,7 +3334,7 @@ export class SmpPreview extends HTMLElement {
 
   /** The visitor picked a treatment: its preset is one undo step. */
   _pickTreatment(treatment) {
-    if (!this._settings || !TREATMENT[treatment] || treatment === this._settings.treatment) return;
+    if (!this._settings || !Object.hasOwn(TREATMENT, treatment) || treatment === this._settings.treatment) return;
     this._settings = this._withTreatment(this._settings, treatment);
     this._commit();
     this._syncControls();
