@@ -3973,7 +3973,10 @@ export class SmpPreview extends HTMLElement {
     this._description = null;
     if (this._frame) cancelAnimationFrame(this._frame);
     this._frame = 0;
-    if (this._goodSettings) this._settings = clone(this._goodSettings);
+    if (this._goodSettings) {
+      this._settings = clone(this._goodSettings);
+      this._syncControls();
+    }
   }
 
   /** After a panic: a fresh instance of the module, for the next photo. */

@@ -60,6 +60,7 @@ test('a panic inside the wasm module: smp-error and a message, then the next pho
   assert.equal(after.panicked, true, 'the module knows it panicked');
   assert.match(after.reuse, /recursive use/, 'the trapped object is unusable, as the element assumes');
   assert.equal(after.width, 0, 'the dead instance is dropped');
+  assert.equal(await slider('Density').inputValue(), '40', 'the controls show the last good settings');
   // The panic reached the console with its message (it is a bug), and nothing else failed.
   assert.ok(problems.some((p) => /deliberate panic/.test(p)), problems.join('\n'));
   const others = problems.filter((p) => !/deliberate panic|RuntimeError: unreachable/.test(p));
