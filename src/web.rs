@@ -184,6 +184,13 @@ impl WebPreview {
         let overlay = self.core.area_overlay(&settings, AREA_TINT).map_err(js_error)?;
         put(ctx, &overlay, self.core.width(), self.core.height(), None)
     }
+
+    /// Test-only: panics on purpose while this object is borrowed, as a bug in `render` would,
+    /// so the end-to-end tests can check that the page recovers. The page never calls it.
+    #[wasm_bindgen(js_name = __panicForTests)]
+    pub fn panic_for_tests(&mut self) {
+        panic!("deliberate panic for the end-to-end tests");
+    }
 }
 
 /// Settings arrive as a JS object and are read as JSON, the form share links use.

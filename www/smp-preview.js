@@ -190,7 +190,12 @@ export const STRINGS = {
     linkDamaged: 'This preset link is damaged (its settings cannot be read). The usual settings are shown instead.',
     linkInvalid: (message) => `This preset link does not fit this previewer: ${message}`,
     startFailed: (message) => `The previewer could not start (${message}). Please reload the page.`,
-    internalError: (message) => `The previewer ran into an internal error (${message}). Please reload the page; if it happens again, try another photo.`,
+    internalError: (message) => `The previewer ran into an internal error (${message}). The next photo you choose starts it afresh; if it happens again, try another photo.`,
+    settingsNotJson: 'These settings cannot be read: they must be plain JSON data, such as the object the settings property returns.',
+    emptyFile: 'This file is empty. Please choose a photo (JPEG, PNG or WebP).',
+    heicFile: 'This browser cannot open HEIC photos (the iPhone\'s usual format). Please share or export the photo as JPEG, or take a screenshot of it, and choose that.',
+    svgFile: 'SVG drawings cannot be used. Please choose a photo (JPEG, PNG or WebP).',
+    hugeImage: (width, height) => `This image declares ${width} × ${height} pixels, too large to open safely. Please choose a photo of at most 100 megapixels, or save a smaller copy first.`,
   },
 };
 
@@ -366,13 +371,18 @@ STRINGS.es = {
   linkDamaged: 'Este enlace de ajustes está dañado (no se pueden leer). Se muestran los ajustes habituales.',
   linkInvalid: (message) => `Este enlace de ajustes no sirve para este visor: ${message}`,
   startFailed: (message) => `No se pudo iniciar el visor (${message}). Recargue la página.`,
-  internalError: (message) => `El visor tuvo un error interno (${message}). Recargue la página; si vuelve a ocurrir, pruebe con otra foto.`,
+  internalError: (message) => `El visor tuvo un error interno (${message}). La próxima foto que elija lo reinicia; si vuelve a ocurrir, pruebe con otra foto.`,
+  settingsNotJson: 'No se pueden leer estos ajustes: deben ser datos JSON simples, como el objeto que devuelve la propiedad settings.',
+  emptyFile: 'Este archivo está vacío. Elija una foto (JPEG, PNG o WebP).',
+  heicFile: 'Este navegador no puede abrir fotos HEIC (el formato habitual del iPhone). Comparta o exporte la foto como JPEG, o haga una captura de pantalla, y elíjala.',
+  svgFile: 'No se pueden usar dibujos SVG. Elija una foto (JPEG, PNG o WebP).',
+  hugeImage: (width, height) => `Esta imagen declara ${width} × ${height} píxeles, demasiado grande para abrirla con seguridad. Elija una foto de 100 megapíxeles como mucho, o guarde antes una copia más pequeña.`,
 };
 
 /** The strings for an element: its own `lang`, else the nearest ancestor's, else English. */
 function stringsFor(element) {
   const lang = (element.closest('[lang]')?.getAttribute('lang') || 'en').toLowerCase().split('-')[0];
-  return STRINGS[lang] || STRINGS.en;
+  return Object.hasOwn(STRINGS, lang) ? STRINGS[lang] : STRINGS.en;
 }
 
 /** Demo head size (the generated sample photo). */
@@ -398,12 +408,19 @@ const EXPORT_KINDS = ['after', 'side-by-side', 'split'];
 const EXPORT_TYPES = { 'image/png': 'png', 'image/jpeg': 'jpg' };
 
 let wasmPromise = null;
-/** Loads and initialises the wasm module once per page, whatever the number of elements. */
+let wasmLoaded = null; // the module instance wasmPromise resolved with
+let wasmCopies = 0; // instances discarded after a panic
+/**
+ * Loads and initialises the wasm module once per page, whatever the number of elements. After
+ * a panic (discardWasm) the next call imports a fresh copy under another URL: importing the
+ * same URL again would return the dead instance.
+ */
 function loadWasm() {
   if (!wasmPromise) {
-    wasmPromise = import(PKG_URL)
+    wasmPromise = import(wasmCopies ? `${PKG_URL}?instance=${wasmCopies}` : PKG_URL)
       .then(async (mod) => {
         await mod.default();
+        wasmLoaded = mod;
         return mod;
       })
       .catch((error) => {
@@ -412,6 +429,81 @@ function loadWasm() {
       });
   }
   return wasmPromise;
+}
+
+/** Forgets a module instance that panicked (its memory cannot be trusted any more). */
+function discardWasm(mod) {
+  if (mod && mod === wasmLoaded) {
+    wasmPromise = null;
+    wasmLoaded = null;
+    wasmCopies += 1;
+  }
+}
+
+/** The largest photo decoded at all (its declared size, from the file's header), in pixels. */
+const MAX_DECODE_PIXELS = 100e6;
+/** How much of a file is read to find its declared size (JPEG metadata may come first). */
+const SNIFF_BYTES = 512 * 1024;
+
+/**
+ * What a file's first bytes say it is: `{ kind, width, height }` (sizes when the header gives
+ * them: PNG, JPEG, GIF, WebP, BMP), so an absurd size is refused before any decoding.
+ */
+function sniffImage(bytes) {
+  const n = bytes.length;
+  const u16be = (i) => (bytes[i] << 8) | bytes[i + 1];
+  const u16le = (i) => bytes[i] | (bytes[i + 1] << 8);
+  const u24le = (i) => bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16);
+  const u32be = (i) => ((bytes[i] << 24) | (bytes[i + 1] << 16) | (bytes[i + 2] << 8) | bytes[i + 3]) >>> 0;
+  const ascii = (i, len) => String.fromCharCode(...bytes.subarray(i, i + len));
+  if (n >= 24 && bytes[0] === 0x89 && ascii(1, 3) === 'PNG') return { kind: 'png', width: u32be(16), height: u32be(20) };
+  if (n >= 10 && ascii(0, 4) === 'GIF8') return { kind: 'gif', width: u16le(6), height: u16le(8) };
+  if (n >= 26 && ascii(0, 2) === 'BM') {
+    const dv = new DataView(bytes.buffer, bytes.byteOffset, n);
+    return { kind: 'bmp', width: Math.abs(dv.getInt32(18, true)), height: Math.abs(dv.getInt32(22, true)) };
+  }
+  if (n >= 30 && ascii(0, 4) === 'RIFF' && ascii(8, 4) === 'WEBP') {
+    const chunk = ascii(12, 4);
+    if (chunk === 'VP8X') return { kind: 'webp', width: u24le(24) + 1, height: u24le(27) + 1 };
+    if (chunk === 'VP8 ') return { kind: 'webp', width: u16le(26) & 0x3fff, height: u16le(28) & 0x3fff };
+    if (chunk === 'VP8L') {
+      const b = (bytes[21] | (bytes[22] << 8) | (bytes[23] << 16) | (bytes[24] << 24)) >>> 0;
+      return { kind: 'webp', width: (b & 0x3fff) + 1, height: ((b >>> 14) & 0x3fff) + 1 };
+    }
+    return { kind: 'webp' };
+  }
+  if (n >= 4 && bytes[0] === 0xff && bytes[1] === 0xd8) {
+    // Walk the segments to the first frame header (SOF0–SOF15 but DHT, JPG and DAC).
+    let i = 2;
+    while (i + 9 < n) {
+      if (bytes[i] !== 0xff) return { kind: 'jpeg' };
+      const marker = bytes[i + 1];
+      if (marker === 0xff) {
+        i += 1;
+        continue;
+      }
+      if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd8)) {
+        i += 2;
+        continue;
+      }
+      if (marker >= 0xc0 && marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(marker)) {
+        return { kind: 'jpeg', width: u16be(i + 7), height: u16be(i + 5) };
+      }
+      if (marker === 0xda || marker === 0xd9) break;
+      i += 2 + u16be(i + 2);
+    }
+    return { kind: 'jpeg' };
+  }
+  if (n >= 12 && ascii(4, 4) === 'ftyp') {
+    const size = Math.min(n, Math.max(16, u32be(0)));
+    const brands = [];
+    for (let i = 8; i + 4 <= size; i += 4) brands.push(ascii(i, 4));
+    if (brands.some((b) => b === 'avif' || b === 'avis')) return { kind: 'avif' };
+    if (brands.some((b) => ['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis', 'mif1', 'msf1'].includes(b))) return { kind: 'heic' };
+  }
+  const text = new TextDecoder().decode(bytes.subarray(0, 4096)).trimStart().toLowerCase();
+  if (text.startsWith('<') && text.includes('<svg')) return { kind: 'svg' };
+  return { kind: 'unknown' };
 }
 
 /** The four rendered settings, in slider order. Ranges come from the wasm core (`Preview.limits()`). */
@@ -931,7 +1023,41 @@ button.toggle[aria-pressed="true"] { background: var(--_accent); color: var(--_a
 @media (prefers-reduced-motion: reduce) { * { transition: none !important; } }
 `;
 
-function template(T) {
+/** Escapes text for HTML (quotes included, for attribute values). */
+function escapeHtml(text) {
+  return String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** A strings table with every plain string escaped for HTML (functions stay as they are). */
+function escapedStrings(value) {
+  if (typeof value === 'string') return escapeHtml(value);
+  if (Array.isArray(value)) return value.map(escapedStrings);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapedStrings(v)]));
+  return value;
+}
+
+let sharedSheet = null;
+/**
+ * The element's styles as one constructed stylesheet shared by every instance: unlike a
+ * `<style>` element it needs no 'unsafe-inline' under a Content Security Policy.
+ */
+function adoptStyles(root) {
+  if (typeof CSSStyleSheet === 'function' && 'replaceSync' in CSSStyleSheet.prototype && 'adoptedStyleSheets' in root) {
+    if (!sharedSheet) {
+      sharedSheet = new CSSStyleSheet();
+      sharedSheet.replaceSync(STYLE);
+    }
+    root.adoptedStyleSheets = [sharedSheet];
+  } else {
+    const style = document.createElement('style');
+    style.textContent = STYLE;
+    root.prepend(style);
+  }
+}
+
+/** The shadow DOM's markup. Every string from the table is escaped: text, never markup. */
+function template(strings) {
+  const T = escapedStrings(strings);
   const sliders = STYLE_SLIDERS.map(
     (s) => `
       <div class="field">
@@ -945,7 +1071,6 @@ function template(T) {
   const tool = (name, icon, hidden = '') => `<button type="button" data-tool="${name}" aria-pressed="${name === 'compare'}" title="${T.tools[name][1]}"${hidden}>${icon}<span class="tool-text">${T.tools[name][0]}</span></button>`;
   const view = (mode, icon) => `<button type="button" data-compare="${mode}" aria-pressed="${mode === 'x'}" title="${T.views[mode][1]}">${icon}<span>${T.views[mode][0]}</span></button>`;
   return `
-<style>${STYLE}</style>
 <div class="frame" part="frame">
   <div class="brand" part="brand" hidden>
     <img class="logo" part="logo" alt="" hidden>
@@ -987,7 +1112,7 @@ function template(T) {
   <div class="body">
   <div class="stage-wrap" data-compare="x">
     <div class="side-before" aria-hidden="true"><canvas class="before-copy" part="before-copy"></canvas><span class="label tag-side">${T.before}</span></div>
-    <div class="stage" part="stage" tabindex="0" data-tool="compare" role="group" aria-label="${T.stageLabel}" style="--_drop-text: '${T.dropHere}'">
+    <div class="stage" part="stage" tabindex="0" data-tool="compare" role="group" aria-label="${T.stageLabel}">
       <div class="view">
       <canvas class="before" part="before"></canvas>
       <canvas class="after" part="after"></canvas>
@@ -1280,6 +1405,7 @@ export class SmpPreview extends HTMLElement {
     if (this._resizeObserver) this._resizeObserver.disconnect();
     this._t = stringsFor(this);
     root.innerHTML = template(this._t);
+    adoptStyles(root);
     const $ = (sel) => root.querySelector(sel);
     this._el = {
       stage: $('.stage'),
@@ -1360,6 +1486,8 @@ export class SmpPreview extends HTMLElement {
       shareImage: $('[data-action=share-image]'),
       shareField: $('.share-field'),
     };
+    // Through the CSSOM, not a style attribute: a Content Security Policy allows this.
+    this._el.stage.style.setProperty('--_drop-text', JSON.stringify(this._t.dropHere));
     this._ctx = {
       before: this._el.before.getContext('2d'),
       after: this._el.after.getContext('2d'),
@@ -1500,7 +1628,7 @@ export class SmpPreview extends HTMLElement {
       this._settings = this._attributeSettings(this._wasm.Preview.defaultSettings());
     } catch (error) {
       this._busy(false);
-      this._fail(errorMessage(error, this._t));
+      this._failWith(error);
       throw error;
     }
     this._resetHistory();
@@ -1546,7 +1674,7 @@ export class SmpPreview extends HTMLElement {
     if (style && HAIRLINE_STYLES.includes(style)) this._hairlineStyle = style;
     else if (style) console.warn(`<smp-preview>: hairline-style="${style}" is not one of ${HAIRLINE_STYLES.join(', ')}.`);
     const treatment = this.getAttribute('treatment');
-    if (treatment && TREATMENT[treatment]) {
+    if (treatment && Object.hasOwn(TREATMENT, treatment)) {
       settings = { ...settings, treatment, area: { ...settings.area, base: TREATMENT[treatment].base } };
       this._presetTreatment = treatment;
     } else if (treatment) {
@@ -1608,15 +1736,23 @@ export class SmpPreview extends HTMLElement {
 
   /** Replaces the settings (validated), re-renders, fires smp-change; undoable. */
   set settings(value) {
+    let copy;
+    try {
+      copy = clone(value ?? null);
+    } catch {
+      // A cycle, a BigInt or a getter that throws: reported like any invalid settings.
+      this._fail(this._t.settingsNotJson);
+      return;
+    }
     if (!this._wasm) {
-      this._pendingSettings = clone(value);
+      this._pendingSettings = copy;
       return;
     }
     let normalized;
     try {
-      normalized = this._wasm.Preview.normalizeSettings(clone(value ?? null));
+      normalized = this._wasm.Preview.normalizeSettings(copy);
     } catch (error) {
-      this._fail(errorMessage(error, this._t));
+      this._failWith(error);
       return;
     }
     this._settings = normalized;
@@ -1720,6 +1856,7 @@ export class SmpPreview extends HTMLElement {
           throw new Error('load() expects a File, a Blob or a URL string.');
         }
         await this._ensureStarted();
+        if (!this._wasm) await this._revive();
         const wasm = this._wasm;
         const { width, height, pixels } = await this._decode(blob);
         if (token !== this._loadToken) return null; // a newer load won
@@ -1727,15 +1864,16 @@ export class SmpPreview extends HTMLElement {
         try {
           preview = new wasm.Preview(width, height, pixels);
         } catch (error) {
+          if (this._wasmDead(error)) throw error;
           throw new Error(this._t.notAnalysed(errorMessage(error, this._t)));
         }
         this._show(preview, kind, true);
         return { width, height, source: kind };
       } catch (error) {
         if (token === this._loadToken) {
-          this._fail(errorMessage(error, this._t));
+          this._failWith(error);
           // Nothing shown yet (a bad `src`, say): fall back to the demo head.
-          if (!this._preview && this._wasm && this._settings) this._showSample();
+          if (!this._preview && !this._shownOnce && this._wasm && this._settings) this._showSample();
         }
         throw error;
       } finally {
@@ -1784,7 +1922,7 @@ export class SmpPreview extends HTMLElement {
    */
   async exportImage({ kind = 'after', type = 'image/png', quality = 0.92, logo = true, disclaimer = true } = {}) {
     if (!EXPORT_KINDS.includes(kind)) throw new Error(`Unknown export kind "${kind}": use ${EXPORT_KINDS.join(', ')}.`);
-    if (!EXPORT_TYPES[type]) throw new Error(`Unknown export type "${type}": use image/png or image/jpeg.`);
+    if (!Object.hasOwn(EXPORT_TYPES, type)) throw new Error(`Unknown export type "${type}": use image/png or image/jpeg.`);
     this._flushRender();
     if (!this._preview) throw new Error(this._t.noImage);
     const { width: w, height: h } = this._preview;
@@ -1938,7 +2076,7 @@ export class SmpPreview extends HTMLElement {
       this._announce(this._t.imageSaved);
       this._emit('smp-analytics', this._exportedDetail('download', type));
     } catch (error) {
-      this._fail(errorMessage(error, this._t));
+      this._failWith(error);
     }
   }
 
@@ -1951,7 +2089,7 @@ export class SmpPreview extends HTMLElement {
       this._emit('smp-analytics', this._exportedDetail('share', type));
     } catch (error) {
       if (error && error.name === 'AbortError') return; // the visitor closed the sheet
-      this._fail(errorMessage(error, this._t));
+      this._failWith(error);
     }
   }
 
@@ -2020,12 +2158,31 @@ export class SmpPreview extends HTMLElement {
     return Math.min(Number.isFinite(n) && n >= 16 ? n : DEFAULT_MAX_SIZE, limit);
   }
 
+  /**
+   * The photo as RGBA pixels at most `_maxSize` on a side. The declared size is read from the
+   * file's header first: absurd sizes (a decompression bomb) are refused unread, and large
+   * photos are decoded straight to the working size, so memory stays bounded.
+   */
   async _decode(blob) {
+    if (!blob.size) throw new Error(this._t.emptyFile);
+    const info = sniffImage(new Uint8Array(await blob.slice(0, SNIFF_BYTES).arrayBuffer()));
+    if (info.kind === 'svg' || blob.type === 'image/svg+xml') throw new Error(this._t.svgFile);
+    const options = { imageOrientation: 'from-image' };
+    if (info.width && info.height) {
+      if (info.width * info.height > MAX_DECODE_PIXELS) throw new Error(this._t.hugeImage(info.width, info.height));
+      // One side only: the browser keeps the aspect ratio, whichever way EXIF turns the photo.
+      const scale = this._maxSize / Math.max(info.width, info.height);
+      if (scale < 1) {
+        options.resizeQuality = 'high';
+        if (info.width >= info.height) options.resizeWidth = Math.max(1, Math.round(info.width * scale));
+        else options.resizeHeight = Math.max(1, Math.round(info.height * scale));
+      }
+    }
     let bitmap;
     try {
-      bitmap = await createImageBitmap(blob, { imageOrientation: 'from-image' });
+      bitmap = await createImageBitmap(blob, options);
     } catch {
-      throw new Error(this._t.decodeFailed);
+      throw new Error(info.kind === 'heic' ? this._t.heicFile : this._t.decodeFailed);
     }
     try {
       if (!bitmap.width || !bitmap.height) throw new Error(this._t.decodeFailed);
@@ -2069,10 +2226,11 @@ export class SmpPreview extends HTMLElement {
     try {
       preview.drawPhoto(this._ctx.before);
     } catch (error) {
-      this._fail(errorMessage(error, this._t));
+      this._failWith(error);
     }
     this._el.beforeCopy.getContext('2d').drawImage(this._el.before, 0, 0);
     this._preview = preview;
+    this._shownOnce = true;
     this._setZoom(1, 0, 0);
     if (old && old !== preview) {
       try {
@@ -2132,9 +2290,10 @@ export class SmpPreview extends HTMLElement {
     try {
       this._preview.render(this._ctx.after, this._settings);
       this._renderCount += 1;
+      this._goodSettings = this._settings;
       if (this._areaVisible()) this._drawArea();
     } catch (error) {
-      this._fail(errorMessage(error, this._t));
+      this._failWith(error);
     }
     this._syncDescription();
     this._syncTreatmentControls();
@@ -2150,7 +2309,7 @@ export class SmpPreview extends HTMLElement {
     try {
       this._preview.drawArea(this._ctx.area, this._settings);
     } catch (error) {
-      this._fail(errorMessage(error, this._t));
+      this._failWith(error);
     }
   }
 
@@ -2417,7 +2576,7 @@ export class SmpPreview extends HTMLElement {
         this._description = this._preview.describe(this._settings);
       } catch (error) {
         this._description = null;
-        this._fail(errorMessage(error, this._t));
+        this._failWith(error);
       }
     }
     return this._description;
@@ -3175,7 +3334,7 @@ export class SmpPreview extends HTMLElement {
 
   /** The visitor picked a treatment: its preset is one undo step. */
   _pickTreatment(treatment) {
-    if (!this._settings || !TREATMENT[treatment] || treatment === this._settings.treatment) return;
+    if (!this._settings || !Object.hasOwn(TREATMENT, treatment) || treatment === this._settings.treatment) return;
     this._settings = this._withTreatment(this._settings, treatment);
     this._commit();
     this._syncControls();
@@ -3780,6 +3939,54 @@ export class SmpPreview extends HTMLElement {
   _busy(on) {
     this._el.busy.classList.toggle('visible', on);
     this.toggleAttribute('busy', on);
+  }
+
+  /**
+   * Reports an error thrown by a call (into the wasm module or not). A trap, or any error once
+   * the module's panic flag is up, means this instance of the module is dead: it is dropped,
+   * and the next photo loads a fresh one with the last settings that rendered.
+   */
+  _failWith(error) {
+    if (this._wasm && this._wasmDead(error)) {
+      this._die();
+      this._fail(this._t.internalError(error && error.message ? error.message : String(error)));
+      return;
+    }
+    this._fail(errorMessage(error, this._t));
+  }
+
+  _wasmDead(error) {
+    if (typeof WebAssembly !== 'undefined' && error instanceof WebAssembly.RuntimeError) return true;
+    try {
+      return Boolean(this._wasm.Preview.panicked());
+    } catch {
+      return true;
+    }
+  }
+
+  _die() {
+    discardWasm(this._wasm);
+    this._wasm = null;
+    // The dead Preview is not freed: its object may still be borrowed by the trapped call.
+    this._preview = null;
+    this._describedPreview = null;
+    this._description = null;
+    if (this._frame) cancelAnimationFrame(this._frame);
+    this._frame = 0;
+    if (this._goodSettings) {
+      this._settings = clone(this._goodSettings);
+      this._syncControls();
+    }
+  }
+
+  /** After a panic: a fresh instance of the module, for the next photo. */
+  async _revive() {
+    this._wasm = await loadWasm();
+    if (this._pendingSettings !== undefined) {
+      const pending = this._pendingSettings;
+      this._pendingSettings = undefined;
+      this.settings = pending;
+    }
   }
 
   _fail(message) {

@@ -3,7 +3,7 @@
 
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -413,4 +413,60 @@ export function description(page) {
 export async function centre(locator) {
   const box = await locator.boundingBox();
   return [box.x + box.width / 2, box.y + box.height / 2];
+}
+
+/**
+ * Memory of the renderer processes of the browser this test file started, from /proc (Linux):
+ * resident now and the peak so far (VmHWM), in MB, summed over its renderers.
+ */
+export function rendererMemory() {
+  if (!existsSync('/proc/self/status')) return null;
+  const parents = new Map();
+  for (const pid of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      parents.set(Number(pid), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      /* gone */
+    }
+  }
+  // The browser is this test process's child (one browser per test file).
+  const root = [...parents].find(([pid, ppid]) => ppid === process.pid && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('chrom'))?.[0];
+  if (!root) return null;
+  const mine = (pid) => {
+    for (let p = pid, n = 0; p > 1 && n < 10; p = parents.get(p), n++) if (p === root) return true;
+    return false;
+  };
+  let rss = 0;
+  let peak = 0;
+  for (const pid of parents.keys()) {
+    if (!mine(pid)) continue;
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer')) continue;
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      rss += Number(status.match(/VmRSS:\s+(\d+)/)[1]) / 1024;
+      peak += Number(status.match(/VmHWM:\s+(\d+)/)[1]) / 1024;
+    } catch {
+      /* gone */
+    }
+  }
+  return { rss: Math.round(rss), peak: Math.round(peak) };
+}
+
+/** In-page: the wasm module's memory in bytes (the element's own instance of the module). */
+export function wasmMemory(page) {
+  return page.evaluate(async () => {
+    const mod = await import(new URL('pkg/smp_preview.js', document.baseURI).href);
+    return (await mod.default()).memory.buffer.byteLength;
+  });
+}
+
+/** In-page: the RGBA of the before canvas at (fx, fy), fractions of the image. */
+export function beforePixel(page, fx, fy) {
+  return page.evaluate(([x, y]) => {
+    const c = document.querySelector('smp-preview').shadowRoot.querySelector('canvas.before');
+    const px = Math.min(c.width - 1, Math.floor(x * c.width));
+    const py = Math.min(c.height - 1, Math.floor(y * c.height));
+    return Array.from(c.getContext('2d').getImageData(px, py, 1, 1).data);
+  }, [fx, fy]);
 }

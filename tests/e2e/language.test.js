@@ -36,7 +36,7 @@ function shownStrings(page, selector) {
       for (const attr of ['aria-label', 'title', 'aria-valuetext', 'style']) {
         const v = node.getAttribute(attr);
         if (v && attr !== 'style') out.add(v);
-        if (v && attr === 'style' && v.includes('--_drop-text')) out.add(v.match(/'([^']*)'/)[1]);
+        if (v && attr === 'style' && v.includes('--_drop-text')) out.add(v.match(/["']([^"']*)["']/)[1]);
       }
       for (const child of node.childNodes) walk(child);
     };
