@@ -182,18 +182,20 @@ fn halo_reach(shape: &Shape) -> i32 {
 /// filters: the light they let through multiplies.
 struct InkLayer {
     rect: PixelRect,
-    /// Light the cores let through, per channel (each impression has its own hue).
-    through: Vec<[f32; 3]>,
+    /// Light the cores let through, one plane per channel (each impression has its own hue):
+    /// planes, so that runs of pixels load straight into SIMD lanes.
+    through: [Vec<f32>; 3],
     /// Pigment mass of the halos, seen in the pigment's average colour.
     halo: Vec<f32>,
     core: Vec<f32>,
     halo_x: Vec<f32>,
     halo_y: Vec<f32>,
+    shading: Shading,
 }
 
 impl InkLayer {
     fn new(rect: PixelRect) -> Self {
-        let mut layer = Self { rect, through: Vec::new(), halo: Vec::new(), core: Vec::new(), halo_x: Vec::new(), halo_y: Vec::new() };
+        let mut layer = Self { rect, through: Default::default(), halo: Vec::new(), core: Vec::new(), halo_x: Vec::new(), halo_y: Vec::new(), shading: Shading::default() };
         layer.reset(rect);
         layer
     }
@@ -202,8 +204,10 @@ impl InkLayer {
     fn reset(&mut self, rect: PixelRect) {
         let len = rect.width() as usize * rect.height() as usize;
         self.rect = rect;
-        self.through.clear();
-        self.through.resize(len, [1.0; 3]);
+        for plane in &mut self.through {
+            plane.clear();
+            plane.resize(len, 1.0);
+        }
         self.halo.clear();
         self.halo.resize(len, 0.0);
     }
@@ -282,18 +286,17 @@ impl InkLayer {
         for j in rows {
             let y = y0 - top + j as i32;
             let weights = &self.core[j * side as usize..][cols.clone()];
-            let pixels = &mut self.through[layer_run(y * w + x0 - left, &cols)];
-            for (through, weight) in pixels.iter_mut().zip(weights) {
-                let coverage = (weight * norm).min(MAX_COVERAGE);
-                for c in 0..3 {
-                    through[c] *= 1.0 - coverage * absorption[c];
+            let run = layer_run(y * w + x0 - left, &cols);
+            for (plane, absorption) in self.through.iter_mut().zip(absorption) {
+                for (through, weight) in plane[run.clone()].iter_mut().zip(weights) {
+                    *through *= 1.0 - (weight * norm).min(MAX_COVERAGE) * absorption;
                 }
             }
         }
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn apply(&self, photo: &RgbaImage, weights: &Mask, hair: Option<&Mask>, skin: &DiffuseSkin, pigment: &Pigment, redness: f32, out: &mut [u8]) {
+    fn apply(&mut self, photo: &RgbaImage, weights: &Mask, hair: Option<&Mask>, skin: &DiffuseSkin, pigment: &Pigment, redness: f32, out: &mut [u8]) {
         // The common case, no hair mask and no redness, gets a loop without their terms.
         match (hair, redness > 0.0) {
             (None, false) => self.apply_with::<false, false>(photo, weights, hair, skin, pigment, redness, out),
@@ -305,7 +308,7 @@ impl InkLayer {
 
     #[allow(clippy::too_many_arguments)]
     fn apply_with<const HAIR: bool, const RED: bool>(
-        &self,
+        &mut self,
         photo: &RgbaImage,
         weights: &Mask,
         hair: Option<&Mask>,
@@ -319,52 +322,88 @@ impl InkLayer {
         let codec = color::tables();
         let absorption = pigment.absorption;
         let (x0, x1) = (self.rect.x0 as usize, self.rect.x1 as usize);
-        for y in self.rect.y0..self.rect.y1 {
+        let Self { rect, through, halo, shading, .. } = self;
+        for y in rect.y0..rect.y1 {
             let row = y as usize * stride;
-            let layer = (y - self.rect.y0) as usize * rect_w;
-            let through_row = &self.through[layer..layer + rect_w];
-            let halo_row = &self.halo[layer..layer + rect_w];
             let weight_row = &weights.values[row + x0..row + x1];
-            let photo_row = &photo.pixels[(row + x0) * 4..(row + x1) * 4];
-            let out_row = &mut out[(row + x0) * 4..(row + x1) * 4];
+            // Ink only lands inside the area: outside it, pixels keep their exact bytes. Only
+            // the row's span inside the area is worked on.
+            let Some(first) = weight_row.iter().position(|&w| w > 0.0) else {
+                continue;
+            };
+            let end = weight_row.iter().rposition(|&w| w > 0.0).map_or(first, |last| last + 1);
+            let n = end - first;
+            let layer = (y - rect.y0) as usize * rect_w;
+            let (from, to) = (row + x0 + first, row + x0 + end);
+            let weight_row = &weight_row[first..end];
+            let halo_row = &halo[layer + first..layer + end];
+            let photo_row = &photo.pixels[from * 4..to * 4];
             let hair_row: &[f32] = match hair {
-                Some(m) if HAIR => &m.values[row + x0..row + x1],
+                Some(m) if HAIR => &m.values[from..to],
                 _ => &[],
             };
-            for i in 0..rect_w {
-                let (core, halo, weight) = (through_row[i], halo_row[i], weight_row[i]);
-                // Ink only lands inside the area: outside it, pixels keep their exact bytes.
-                if weight <= 0.0 || (core[1] >= 1.0 && halo <= 0.0 && !RED) {
-                    continue;
-                }
-                let skin_seen = if HAIR { 1.0 - hair_row[i] } else { 1.0 };
-                if HAIR && skin_seen <= 0.0 {
-                    continue;
-                }
-                let before = &photo_row[4 * i..4 * i + 3];
-                let lit = [codec.decode(before[0]), codec.decode(before[1]), codec.decode(before[2])];
-                let shine = skin.shine(lit);
-                // Freshly treated skin is inflamed: less green and blue come back.
-                let inflamed = if RED {
-                    let red = redness * weight * skin_seen * (0.6 + 0.4 * (4.0 * halo * absorption[1]).min(1.0));
-                    [1.0, 1.0 - 0.14 * red, 1.0 - 0.12 * red]
-                } else {
-                    [1.0; 3]
-                };
-                // The channels side by side in four lanes (the fourth idle): straight-line code
-                // on [f32; 4] that compiles to SIMD (SSE, wasm simd128), scalar where there is none.
-                let core = [core[0], core[1], core[2], 1.0];
-                let absorption = [absorption[0], absorption[1], absorption[2], 0.0];
-                let lit = [lit[0], lit[1], lit[2], 0.0];
-                let inflamed = [inflamed[0], inflamed[1], inflamed[2], 1.0];
-                let halo_through = exp_neg4(lanes(|c| halo * absorption[c]));
-                let through = lanes(|c| core[c] * halo_through[c]);
-                let through = if HAIR { lanes(|c| 1.0 - skin_seen * (1.0 - through[c])) } else { through };
-                let value = lanes(|c| (lit[c] - shine) * inflamed[c] * through[c] + shine * (1.0 - SHINE_DIMMING * (1.0 - through[c])));
-                for c in 0..3 {
-                    out_row[4 * i + c] = codec.encode(value[c]).min(before[c]);
+            // In passes over the span, each a plain loop over slices that compiles to SIMD
+            // (SSE, wasm simd128) but for the table look-ups.
+            shading.resize(n);
+            let Shading { lit, shine, index } = shading;
+            for (c, lit) in lit.iter_mut().enumerate() {
+                for (lit, px) in lit[..n].iter_mut().zip(photo_row.chunks_exact(4)) {
+                    *lit = codec.decode(px[c]);
                 }
             }
+            let (lit_r, lit_g, lit_b) = (&lit[0][..n], &lit[1][..n], &lit[2][..n]);
+            for (k, shine) in shine[..n].iter_mut().enumerate() {
+                *shine = skin.shine([lit_r[k], lit_g[k], lit_b[k]]);
+            }
+            // Freshly treated skin is inflamed: less green and blue come back.
+            const INFLAMED: [f32; 3] = [0.0, 0.14, 0.12];
+            for c in 0..3 {
+                let (core, lit, shine, index) = (&through[c][layer + first..layer + end], &lit[c][..n], &shine[..n], &mut index[c][..n]);
+                let (absorption_c, absorption_g, inflamed) = (absorption[c], absorption[1], INFLAMED[c]);
+                for k in 0..n {
+                    let through = core[k] * exp_neg([halo_row[k] * absorption_c])[0];
+                    let skin_seen = if HAIR { 1.0 - hair_row[k] } else { 1.0 };
+                    let through = if HAIR { 1.0 - skin_seen * (1.0 - through) } else { through };
+                    let inflamed = if RED {
+                        1.0 - inflamed * redness * weight_row[k] * skin_seen * (0.6 + 0.4 * (4.0 * halo_row[k] * absorption_g).min(1.0))
+                    } else {
+                        1.0
+                    };
+                    let value = (lit[k] - shine[k]) * inflamed * through + shine[k] * (1.0 - SHINE_DIMMING * (1.0 - through));
+                    index[k] = codec.encode_index(value);
+                }
+            }
+            let out_row = &mut out[from * 4..to * 4];
+            let (core_g, index) = (&through[1][layer + first..layer + end], &*index);
+            for k in 0..n {
+                // Pixels with no ink (and no redness), or under a hair, keep their bytes.
+                let skin_seen = if HAIR { 1.0 - hair_row[k] } else { 1.0 };
+                if weight_row[k] <= 0.0 || (HAIR && skin_seen <= 0.0) || (!RED && core_g[k] >= 1.0 && halo_row[k] <= 0.0) {
+                    continue;
+                }
+                for c in 0..3 {
+                    out_row[4 * k + c] = codec.encode_at(index[c][k]).min(photo_row[4 * k + c]);
+                }
+            }
+        }
+    }
+}
+
+/// One row's shading in passes: linear light, shine, and the encoding table's index per
+/// channel, in planes.
+#[derive(Default)]
+struct Shading {
+    lit: [Vec<f32>; 3],
+    shine: Vec<f32>,
+    index: [Vec<u32>; 3],
+}
+
+impl Shading {
+    fn resize(&mut self, n: usize) {
+        if self.shine.len() < n {
+            self.lit.iter_mut().for_each(|p| p.resize(n, 0.0));
+            self.shine.resize(n, 0.0);
+            self.index.iter_mut().for_each(|p| p.resize(n, 0));
         }
     }
 }
@@ -451,22 +490,22 @@ fn gaussian_taps(centre: f32, first: i32, reach: i32, sigma: f32, taps: &mut Vec
     taps.iter_mut().for_each(|t| *t /= total);
 }
 
-/// Four lanes from a function of the lane.
+/// Lanes from a function of the lane.
 #[inline(always)]
-fn lanes(f: impl Fn(usize) -> f32) -> [f32; 4] {
-    [f(0), f(1), f(2), f(3)]
+fn lanes<T, const N: usize>(f: impl FnMut(usize) -> T) -> [T; N] {
+    std::array::from_fn(f)
 }
 
-/// e^-x in four lanes for x ≥ 0, as [`exp_fast`] but with float operations only (the integer
+/// e^-x in lanes for x ≥ 0, as [`exp_fast`] but with float operations only (the integer
 /// part found by the 1.5·2²³ rounding trick), so that it vectorises.
 #[inline(always)]
-fn exp_neg4(x: [f32; 4]) -> [f32; 4] {
+fn exp_neg<const N: usize>(x: [f32; N]) -> [f32; N] {
     const ROUND: f32 = 12_582_912.0;
-    let t = lanes(|c| (-x[c] * std::f32::consts::LOG2_E).max(-126.0));
-    let nearest = lanes(|c| (t[c] + ROUND) - ROUND);
-    let whole = lanes(|c| nearest[c] - if nearest[c] > t[c] { 1.0 } else { 0.0 });
-    let f = lanes(|c| t[c] - whole[c]);
-    let p = lanes(|c| 1.0 + f[c] * (std::f32::consts::LN_2 + f[c] * (0.240_226_5 + f[c] * (0.055_504_1 + f[c] * (0.009_618_1 + f[c] * 0.001_333_4)))));
+    let t: [f32; N] = lanes(|c| (-x[c] * std::f32::consts::LOG2_E).max(-126.0));
+    let nearest: [f32; N] = lanes(|c| (t[c] + ROUND) - ROUND);
+    let whole: [f32; N] = lanes(|c| nearest[c] - if nearest[c] > t[c] { 1.0 } else { 0.0 });
+    let f: [f32; N] = lanes(|c| t[c] - whole[c]);
+    let p: [f32; N] = lanes(|c| 1.0 + f[c] * (std::f32::consts::LN_2 + f[c] * (0.240_226_5 + f[c] * (0.055_504_1 + f[c] * (0.009_618_1 + f[c] * 0.001_333_4)))));
     // 2^whole: the integer whole + 127 sits in the low bits of (whole + 127 + ROUND).
     lanes(|c| f32::from_bits(((whole[c] + 127.0 + ROUND).to_bits().wrapping_sub(ROUND.to_bits())) << 23) * p[c])
 }
@@ -501,7 +540,7 @@ mod tests {
     fn the_four_lane_exponential_matches_the_fast_one() {
         for i in 0..=20_000 {
             let x = 0.003 * i as f32;
-            let four = exp_neg4([x, x + 0.5, 0.0, 60.0]);
+            let four = exp_neg([x, x + 0.5, 0.0, 60.0]);
             assert!((four[0] / (-x).exp() - 1.0).abs() < 2e-4, "{x}: {four:?}");
             assert!((four[1] / (-x - 0.5).exp() - 1.0).abs() < 2e-4, "{x}: {four:?}");
             assert!((four[2] - 1.0).abs() < 2e-4 && four[3] < 1e-20);
