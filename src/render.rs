@@ -69,6 +69,8 @@ pub fn render_over(
     out: &mut [u8],
     previous: Option<PixelRect>,
 ) -> Option<PixelRect> {
+    // The same rectangle twice (the usual slider change) is copied once.
+    let previous = previous.filter(|&rect| Some(rect) != area.bounds);
     for rect in [previous, area.bounds].into_iter().flatten() {
         restore(photo, rect, out);
     }
@@ -157,8 +159,8 @@ impl DotLook {
         let deposited = self.nominal_radius_px * imp.size * (0.6 + 0.4 * imp.zone);
         // Over the years pigment migrates: the same mass covers a wider disc and a wider halo.
         let radius = deposited * (1.0 + 0.4 * (self.stage.spread - 1.0));
-        let edge = self.edge_sigma_px.hypot(self.depth_blur_px * imp.depth);
-        let halo_sigma = (self.halo_sigma_px * self.stage.spread * (0.9 + 0.2 * imp.depth)).hypot(edge);
+        let edge = hypot(self.edge_sigma_px, self.depth_blur_px * imp.depth);
+        let halo_sigma = hypot(self.halo_sigma_px * self.stage.spread * (0.9 + 0.2 * imp.depth), edge);
         Shape { deposited, radius, edge, halo_sigma }
     }
 
@@ -168,6 +170,12 @@ impl DotLook {
         let shape = self.shape(imp);
         core_reach(&shape).max(halo_reach(&shape)) + 1
     }
+}
+
+/// √(a² + b²) for sizes in pixels, which never over- or underflow: `f32::hypot` is a slow
+/// library call, made four times an impression.
+fn hypot(a: f32, b: f32) -> f32 {
+    (a * a + b * b).sqrt()
 }
 
 fn core_reach(shape: &Shape) -> i32 {
