@@ -32,9 +32,9 @@ impl Tables {
     #[inline]
     pub fn encode_index(&self, linear: f32) -> u32 {
         // Rounded by adding 2²³, whose float has a step of exactly 1: float operations only
-        // (a float-to-integer conversion does not vectorise everywhere); max/min drop NaN.
+        // (a float-to-integer conversion does not vectorise everywhere); NaN gives 0.
         const ROUND: f32 = 8_388_608.0;
-        (linear.max(0.0).min(1.0) * ENCODE_STEPS as f32 + ROUND).to_bits() & 0x7F_FFFF
+        (crate::render::smaller(crate::render::larger(linear, 0.0), 1.0) * ENCODE_STEPS as f32 + ROUND).to_bits() & 0x7F_FFFF
     }
 
     #[inline]

@@ -300,7 +300,7 @@ impl InkLayer {
             let run = layer_run(y * w + x0 - left, &cols);
             for (plane, absorption) in self.through.iter_mut().zip(absorption) {
                 for (through, weight) in plane[run.clone()].iter_mut().zip(weights) {
-                    *through *= 1.0 - (weight * norm).min(MAX_COVERAGE) * absorption;
+                    *through *= 1.0 - smaller(weight * norm, MAX_COVERAGE) * absorption;
                 }
             }
         }
@@ -376,7 +376,7 @@ impl InkLayer {
                     let skin_seen = if HAIR { 1.0 - hair_row[k] } else { 1.0 };
                     let through = if HAIR { 1.0 - skin_seen * (1.0 - through) } else { through };
                     let inflamed = if RED {
-                        1.0 - inflamed * redness * weight_row[k] * skin_seen * (0.6 + 0.4 * (4.0 * halo_row[k] * absorption_g).min(1.0))
+                        1.0 - inflamed * redness * weight_row[k] * skin_seen * (0.6 + 0.4 * smaller(4.0 * halo_row[k] * absorption_g, 1.0))
                     } else {
                         1.0
                     };
@@ -437,7 +437,7 @@ impl Table {
     #[inline]
     fn at(&self, x: f32) -> f32 {
         let last = (self.values.len() - 2) as f32;
-        let t = ((x - self.from) * self.steps_per_unit).max(0.0).min(last);
+        let t = smaller(larger((x - self.from) * self.steps_per_unit, 0.0), last);
         // Through i32: within range after the clamp, and a cheaper conversion than to usize.
         let i = t as i32 as usize;
         let (a, b) = (self.values[i], self.values[i + 1]);
@@ -471,7 +471,7 @@ impl DiffuseSkin {
     /// Branch-free, for the vectorised loop.
     #[inline]
     fn shine(&self, lit: [f32; 3]) -> f32 {
-        ((lit[2] - self.blue_per_red * lit[0]) * self.per_shine).max(0.0).min(lit[0].min(lit[1]).min(lit[2]))
+        smaller(larger((lit[2] - self.blue_per_red * lit[0]) * self.per_shine, 0.0), smaller(smaller(lit[0], lit[1]), lit[2]))
     }
 }
 
@@ -504,6 +504,20 @@ fn gaussian_taps(centre: f32, first: i32, reach: i32, sigma: f32, taps: &mut Vec
     taps.iter_mut().for_each(|t| *t *= per_total);
 }
 
+/// The larger of two floats, `a` when neither is (so NaN in `a` gives `b`). `f32::max` and
+/// `f32::min` are library calls in WebAssembly, whose instructions treat NaN differently, and
+/// the per-pixel loops take several a pixel.
+#[inline(always)]
+pub(crate) fn larger(a: f32, b: f32) -> f32 {
+    if a > b { a } else { b }
+}
+
+/// The smaller of two floats, `a` when neither is (so NaN in `a` gives `b`).
+#[inline(always)]
+pub(crate) fn smaller(a: f32, b: f32) -> f32 {
+    if a < b { a } else { b }
+}
+
 /// Lanes from a function of the lane.
 #[inline(always)]
 fn lanes<T, const N: usize>(f: impl FnMut(usize) -> T) -> [T; N] {
@@ -515,7 +529,7 @@ fn lanes<T, const N: usize>(f: impl FnMut(usize) -> T) -> [T; N] {
 #[inline(always)]
 fn exp_neg<const N: usize>(x: [f32; N]) -> [f32; N] {
     const ROUND: f32 = 12_582_912.0;
-    let t: [f32; N] = lanes(|c| (-x[c] * std::f32::consts::LOG2_E).max(-126.0));
+    let t: [f32; N] = lanes(|c| larger(-x[c] * std::f32::consts::LOG2_E, -126.0));
     let nearest: [f32; N] = lanes(|c| (t[c] + ROUND) - ROUND);
     let whole: [f32; N] = lanes(|c| nearest[c] - if nearest[c] > t[c] { 1.0 } else { 0.0 });
     let f: [f32; N] = lanes(|c| t[c] - whole[c]);
