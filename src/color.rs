@@ -26,6 +26,21 @@ impl Tables {
         let i = (linear.clamp(0.0, 1.0) * ENCODE_STEPS as f32 + 0.5) as usize;
         self.encode[i.min(ENCODE_STEPS)]
     }
+
+    /// [`encode`](Self::encode) in two steps, so that a run of pixels finds its indices in
+    /// SIMD lanes: the table index of a linear value, then its byte.
+    #[inline]
+    pub fn encode_index(&self, linear: f32) -> u32 {
+        // Rounded by adding 2²³, whose float has a step of exactly 1: float operations only
+        // (a float-to-integer conversion does not vectorise everywhere); NaN gives 0.
+        const ROUND: f32 = 8_388_608.0;
+        (crate::render::smaller(crate::render::larger(linear, 0.0), 1.0) * ENCODE_STEPS as f32 + ROUND).to_bits() & 0x7F_FFFF
+    }
+
+    #[inline]
+    pub fn encode_at(&self, index: u32) -> u8 {
+        self.encode[(index as usize).min(ENCODE_STEPS)]
+    }
 }
 
 pub fn tables() -> &'static Tables {

@@ -97,13 +97,12 @@ impl DotField {
         let (tx0, tx1) = ((to_tile(bounds.x0) - self.origin.0).floor() as i64, (to_tile(bounds.x1) - self.origin.0).floor() as i64);
         let (ty0, ty1) = ((to_tile(bounds.y0) - self.origin.1).floor() as i64, (to_tile(bounds.y1) - self.origin.1).floor() as i64);
         let (bx0, by0, bx1, by1) = (bounds.x0 as f32, bounds.y0 as f32, bounds.x1 as f32, bounds.y1 as f32);
+        // The tile lists its points in rank order: those shown at this density are a prefix.
+        let shown = tile.points.partition_point(|point| point.rank < density_fraction);
         for ty in ty0..=ty1 {
             for tx in tx0..=tx1 {
                 let (ox, oy) = ((tx as f32 + self.origin.0) * tile_px, (ty as f32 + self.origin.1) * tile_px);
-                for (index, point) in tile.points.iter().enumerate() {
-                    if point.rank >= density_fraction {
-                        continue;
-                    }
+                for (index, point) in tile.points[..shown].iter().enumerate() {
                     let (u, v) = symmetric(point.x, point.y, self.symmetry);
                     let (x, y) = (ox + u * tile_px, oy + v * tile_px);
                     if x < bx0 || y < by0 || x >= bx1 || y >= by1 {
@@ -224,6 +223,7 @@ fn progressive_poisson_disk(n: usize, seed: u64) -> Vec<TilePoint> {
     let survivor = (0..candidates.len()).find(|&i| alive[i]).expect("one point survives");
     removed.push(survivor);
     // The last removed (the survivor) shows first.
+    // In rank order: `for_each_visible` relies on it.
     removed
         .iter()
         .rev()
