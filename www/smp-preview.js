@@ -2220,6 +2220,8 @@ export class SmpPreview extends HTMLElement {
       canvas.width = width;
       canvas.height = height;
     }
+    // Resizing cleared the after canvas: the next frame is drawn whole.
+    this._afterCleared = true;
     this._el.stageWrap.style.setProperty('--aspect', `${width} / ${height}`);
     this._el.beforeCopy.width = width;
     this._el.beforeCopy.height = height;
@@ -2288,7 +2290,10 @@ export class SmpPreview extends HTMLElement {
   _renderNow() {
     if (!this._preview || !this._settings) return;
     try {
-      this._preview.render(this._ctx.after, this._settings);
+      // `update` rewrites only what changed since the frame the canvas holds.
+      if (this._afterCleared) this._preview.render(this._ctx.after, this._settings);
+      else this._preview.update(this._ctx.after, this._settings);
+      this._afterCleared = false;
       this._renderCount += 1;
       this._goodSettings = this._settings;
       if (this._areaVisible()) this._drawArea();
@@ -3818,13 +3823,15 @@ export class SmpPreview extends HTMLElement {
     el.hairlineBar.hidden = !(treatment.tools.includes('hairline') || hairline);
     if (hairline) this._hairlineStyle = hairline.style;
     el.hairlineStyle.value = this._hairlineStyle;
+    const description = this._describe();
+    // From behind the core places no hairline (its advice says why): nothing to add.
+    const placeable = !description || Object.keys(description.hairlineGuesses || {}).length > 0;
     el.removeHairline.hidden = !hairline;
-    el.addHairline.hidden = Boolean(hairline);
+    el.addHairline.hidden = Boolean(hairline) || !placeable;
     el.editHairline.hidden = !hairline;
-    const help = hairline ? this._t.hairlineHelp : this._t.noHairlineHelp;
+    const help = hairline ? this._t.hairlineHelp : placeable ? this._t.noHairlineHelp : '';
     if (el.hairlineHelp.textContent !== help) el.hairlineHelp.textContent = help;
     el.editHairline.setAttribute('aria-pressed', String(this._tool === 'hairline'));
-    const description = this._describe();
     const advice = (description && description.hairlineAdvice) || '';
     if (el.hairlineAdvice.textContent !== advice) el.hairlineAdvice.textContent = advice;
 
