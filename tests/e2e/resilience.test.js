@@ -37,7 +37,8 @@ test('a panic inside the wasm module: smp-error and a message, then the next pho
   await page.evaluate(() => {
     const el = document.querySelector('smp-preview');
     window.__dead = { preview: el._preview, module: el._wasm };
-    el._preview.render = function () {
+    // (Slider changes go through `update`, a new photo's first frame through `render`.)
+    el._preview.render = el._preview.update = function () {
       return this.__panicForTests();
     };
   });

@@ -61,8 +61,9 @@ test(`soak: ${UPLOADS} uploads and ${SLIDES} slider changes in one page`, { time
     );
 
   // Warm-up: every photo once with each slider over its range, then the baseline.
-  // Two rounds: the allocator settles once each photo has followed each other one.
-  for (let n = 0; n < 2 * photos.length; n++) {
+  // Three rounds: the allocator settles once each photo has followed each other one and the
+  // partial redraws (`update`) have met each size.
+  for (let n = 0; n < 3 * photos.length; n++) {
     await upload(n);
     await slide(60, n);
   }
