@@ -5,8 +5,8 @@
 #[path = "../tests/support/mod.rs"]
 mod support;
 
-use smp_preview::settings::{Hairline, HairlineStyle, Treatment};
-use smp_preview::{Preview, RgbaImage, Settings};
+use smp_preview::settings::Treatment;
+use smp_preview::{Preview, RgbaImage};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -16,13 +16,7 @@ fn main() {
 
     let mut panels = vec![preview.photo().clone()];
     for treatment in [Treatment::FullHead, Treatment::Hairline] {
-        // What the page does on one click: the natural hairline placed by the rules.
-        let mut settings = Settings { treatment, ..Settings::default() };
-        // (None from behind, where the front hairline is out of sight.)
-        if let Some(guess) = preview.describe(&settings).expect("describe").hairline_guesses.get(&HairlineStyle::Natural) {
-            settings.area.hairline = Some(Hairline { style: HairlineStyle::Natural, points: guess.points });
-            settings.softness = guess.softness;
-        }
+        let settings = support::one_click(&mut preview, treatment);
         let after = preview.render(&settings).expect("render");
         let overlay = preview.area_overlay(&settings, [255, 40, 120]).expect("area");
         let mut area = preview.photo().clone();

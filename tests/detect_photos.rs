@@ -9,7 +9,7 @@
 
 mod support;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use serde::Deserialize;
@@ -18,9 +18,9 @@ use smp_preview::detect::{guess_scalp, guess_scalp_explained};
 use smp_preview::hair::suggest_pigment;
 use smp_preview::scale::HEAD_BREADTH_MM;
 use smp_preview::settings::PigmentChoice;
-use smp_preview::settings::{Hairline, HairlineStyle, Treatment};
+use smp_preview::settings::Treatment;
 use smp_preview::preview::BACK_VIEW_HAIRLINE;
-use smp_preview::{Analysis, Preview, RgbaImage, Settings};
+use smp_preview::{Analysis, Preview, RgbaImage};
 
 #[derive(Deserialize)]
 struct Fixture {
@@ -54,6 +54,18 @@ struct Excluded {
     /// x0, y0, x1, y1 as fractions of width and height.
     #[serde(rename = "box")]
     bounds: [f32; 4],
+}
+
+impl Fixture {
+    /// The photos among `paths` that have an annotation (the others are reported by
+    /// `every_photo_is_annotated_and_every_annotation_has_its_photo`), with their file names.
+    fn annotated<'a>(&'a self, paths: &'a [PathBuf]) -> impl Iterator<Item = (String, &'a Path, &'a Annotation)> {
+        paths.iter().filter_map(move |path| {
+            let name = file_name(path);
+            let annotation = self.photos.iter().find(|a| a.file == name)?;
+            Some((name, path.as_path(), annotation))
+        })
+    }
 }
 
 fn fixture() -> Fixture {
@@ -120,11 +132,7 @@ fn scalp_guess_matches_the_annotations() {
     let fixture = fixture();
     let mut failures = Vec::new();
     println!("{:<44} {:<6} {:<6} {:>8} {:>9} {:>6}  result", "photo", "view", "found", "ms", "breadth", "area");
-    for path in &paths {
-        let name = file_name(path);
-        let Some(annotation) = fixture.photos.iter().find(|a| a.file == name) else {
-            continue; // reported by the annotation test
-        };
+    for (name, path, annotation) in fixture.annotated(&paths) {
         let photo = support::load_jpeg(path);
         let started = Instant::now();
         let (analysis, diagnosis) = guess_scalp_explained(&photo);
@@ -211,17 +219,6 @@ fn every_photo_gets_an_area_on_its_head_and_none_in_the_outer_frame() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-/// What one click on "full head" or "hairline" does in the page: the treatment with the
-/// natural hairline the rules place (none on a photo from behind).
-fn one_click(preview: &mut Preview, treatment: Treatment) -> Settings {
-    let mut settings = Settings { treatment, ..Settings::default() };
-    if let Some(guess) = preview.describe(&settings).expect("describe").hairline_guesses.get(&HairlineStyle::Natural) {
-        settings.area.hairline = Some(Hairline { style: HairlineStyle::Natural, points: guess.points });
-        settings.softness = guess.softness;
-    }
-    settings
-}
-
 #[test]
 fn one_click_full_head_and_hairline_put_ink_on_the_head_only() {
     let paths = support::photo_paths();
@@ -230,16 +227,12 @@ fn one_click_full_head_and_hairline_put_ink_on_the_head_only() {
     }
     let fixture = fixture();
     let mut failures = Vec::new();
-    for path in &paths {
-        let name = file_name(path);
-        let Some(annotation) = fixture.photos.iter().find(|a| a.file == name) else {
-            continue;
-        };
+    for (name, path, annotation) in fixture.annotated(&paths) {
         let mut preview = Preview::new(support::load_jpeg(path)).expect("photo");
         let before = preview.photo().clone();
         let (w, h) = (before.width, before.height);
         for treatment in [Treatment::FullHead, Treatment::Hairline] {
-            let settings = one_click(&mut preview, treatment);
+            let settings = support::one_click(&mut preview, treatment);
             let after = preview.render(&settings).expect("render");
             let changed = |x: u32, y: u32| before.pixel(x, y) != after.pixel(x, y);
             let count = (0..h).flat_map(|y| (0..w).map(move |x| (x, y))).filter(|&(x, y)| changed(x, y)).count();
@@ -304,11 +297,7 @@ fn the_guess_does_not_depend_on_which_way_the_head_faces() {
     }
     let fixture = fixture();
     let mut failures = Vec::new();
-    for path in &paths {
-        let name = file_name(path);
-        let Some(annotation) = fixture.photos.iter().find(|a| a.file == name) else {
-            continue;
-        };
+    for (name, path, annotation) in fixture.annotated(&paths) {
         let (photo, annotation) = mirrored(&support::load_jpeg(path), annotation);
         let problems = check(&annotation, &photo, &guess_scalp(&photo));
         if !problems.is_empty() {
@@ -392,11 +381,7 @@ fn eyes_are_guessed_near_the_annotated_pupils_or_not_at_all() {
     let fixture = fixture();
     let (mut failures, mut open, mut guessed) = (Vec::new(), 0, 0);
     println!("{:<44} {:>16} {:>10} {:>10}", "photo", "error (of span)", "eyes px/mm", "head px/mm");
-    for path in &paths {
-        let name = file_name(path);
-        let Some(annotation) = fixture.photos.iter().find(|a| a.file == name) else {
-            continue;
-        };
+    for (name, path, annotation) in fixture.annotated(&paths) {
         let photo = support::load_jpeg(path);
         let (mirror_photo, mirror_annotation) = mirrored(&photo, annotation);
         for (label, photo, annotation) in [("", &photo, annotation), (" mirrored", &mirror_photo, &mirror_annotation)] {

@@ -3,6 +3,8 @@
 //! round trip through JSON.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod support;
+
 use smp_preview::color;
 use smp_preview::scale::Scale;
 use smp_preview::settings::{self, AreaBase, Hairline, HairlineStyle, Shape, Treatment};
@@ -276,9 +278,8 @@ fn from_the_side_the_hairline_band_lies_at_the_front_of_the_head() {
     for (view, face) in [(SampleView::Left, -1.0f32), (SampleView::Right, 1.0)] {
         let head = sample_head_with(&SampleOptions { view, fringe: true, ..SampleOptions::default() }, 480, 560);
         let mut preview = Preview::new(head.image.clone()).unwrap();
-        let mut settings = Settings { treatment: Treatment::Hairline, ..Settings::default() };
-        let guess = preview.describe(&settings).unwrap().hairline_guesses[&HairlineStyle::Natural].clone();
-        settings.area.hairline = Some(Hairline { style: HairlineStyle::Natural, points: guess.points });
+        let settings = support::one_click(&mut preview, Treatment::Hairline);
+        assert!(settings.area.hairline.is_some(), "{view:?}: a hairline is placed");
         let after = preview.render(&settings).unwrap();
         let changes = changed(preview.photo(), &after);
         assert!(changes.len() > 500, "{view:?}: {} pixels changed", changes.len());

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { setup, settle, events, REPO } from './helpers.js';
+import { setup, settle, events, REPO, touchDriver } from './helpers.js';
 
 let env;
 before(async () => {
@@ -152,13 +152,7 @@ test('phone 360 × 740: controls reachable, the divider follows a finger, a vert
   const host = page.locator('#clinic-preview');
   const stage = host.locator('.stage');
   await stage.scrollIntoViewIfNeeded();
-  const client = await page.context().newCDPSession(page);
-  const touch = (type, points) => client.send('Input.dispatchTouchEvent', { type, touchPoints: points.map(([x, y]) => ({ x, y })) });
-  const swipe = async ([x, y], [dx, dy], steps = 10) => {
-    await touch('touchStart', [[x, y]]);
-    for (let i = 1; i <= steps; i++) await touch('touchMove', [[x + (dx * i) / steps, y + (dy * i) / steps]]);
-    await touch('touchEnd', []);
-  };
+  const { swipe } = await touchDriver(page);
   const box = await stage.boundingBox();
   await swipe([box.x + box.width * 0.5, box.y + box.height * 0.5], [-0.3 * box.width, 3]);
   const divider = () => page.evaluate(() => document.querySelector('#clinic-preview').divider);

@@ -470,3 +470,18 @@ export function beforePixel(page, fx, fy) {
     return Array.from(c.getContext('2d').getImageData(px, py, 1, 1).data);
   }, [fx, fy]);
 }
+
+/**
+ * Raw touches through the DevTools protocol (real touch events, as a finger gives):
+ * `touch(type, [[x, y], ...])`, and `swipe([x, y], [dx, dy], steps)` one finger's drag.
+ */
+export async function touchDriver(page) {
+  const client = await page.context().newCDPSession(page);
+  const touch = (type, points) => client.send('Input.dispatchTouchEvent', { type, touchPoints: points.map(([x, y]) => ({ x, y })) });
+  const swipe = async ([x, y], [dx, dy], steps = 10) => {
+    await touch('touchStart', [[x, y]]);
+    for (let i = 1; i <= steps; i++) await touch('touchMove', [[x + (dx * i) / steps, y + (dy * i) / steps]]);
+    await touch('touchEnd', []);
+  };
+  return { touch, swipe };
+}

@@ -2,7 +2,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, events, waitForEvents, settle, ui, canvasHash, diffStats, areaStats, state, mouseStroke, stagePoint } from './helpers.js';
+import { setup, events, waitForEvents, settle, ui, canvasHash, diffStats, areaStats, state, mouseStroke, stagePoint, touchDriver } from './helpers.js';
 
 let env;
 before(async () => {
@@ -411,13 +411,7 @@ test('settings with an unknown field are refused, naming the field', async () =>
 
 test('touch: a sideways swipe moves the divider, a vertical one scrolls, painting works', async () => {
   const { page, problems } = await env.open({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
-  const client = await page.context().newCDPSession(page);
-  const touch = (type, points) => client.send('Input.dispatchTouchEvent', { type, touchPoints: points.map(([x, y]) => ({ x, y })) });
-  const swipe = async ([x, y], [dx, dy], steps = 10) => {
-    await touch('touchStart', [[x, y]]);
-    for (let i = 1; i <= steps; i++) await touch('touchMove', [[x + (dx * i) / steps, y + (dy * i) / steps]]);
-    await touch('touchEnd', []);
-  };
+  const { swipe } = await touchDriver(page);
   await settle(page);
   const start = await state(page);
   assert.equal(await ui(page).stage.evaluate((el) => getComputedStyle(el).touchAction), 'pan-y');

@@ -4,7 +4,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, settle, ui, canvasHash, state, diffStats, description, centre, stagePoint, mouseStroke } from './helpers.js';
+import { setup, settle, ui, canvasHash, state, diffStats, description, centre, stagePoint, mouseStroke, touchDriver } from './helpers.js';
 
 let env;
 before(async () => {
@@ -716,13 +716,7 @@ test('a new photo keeps the treatment: shapes go, the crown area and hairline ar
 test('phone: treatments, shapes and hairline handles work by touch, and nothing overflows', async () => {
   const { page, problems } = await env.open({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
   const c = controls(page);
-  const client = await page.context().newCDPSession(page);
-  const touch = (type, points) => client.send('Input.dispatchTouchEvent', { type, touchPoints: points.map(([x, y]) => ({ x, y })) });
-  const swipe = async ([x, y], [dx, dy], steps = 10) => {
-    await touch('touchStart', [[x, y]]);
-    for (let i = 1; i <= steps; i++) await touch('touchMove', [[x + (dx * i) / steps, y + (dy * i) / steps]]);
-    await touch('touchEnd', []);
-  };
+  const { swipe } = await touchDriver(page);
   await settle(page);
   await c.treatment('Scars').tap();
   await settle(page);

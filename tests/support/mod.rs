@@ -3,7 +3,20 @@
 
 use std::path::{Path, PathBuf};
 
-use smp_preview::RgbaImage;
+use smp_preview::settings::{Hairline, HairlineStyle, Treatment};
+use smp_preview::{Preview, RgbaImage, Settings};
+
+/// What one click on a treatment does in the page: the treatment with the natural hairline the
+/// rules place on this photo, and that style's softness (no hairline from behind, where the
+/// core places none).
+pub fn one_click(preview: &mut Preview, treatment: Treatment) -> Settings {
+    let mut settings = Settings { treatment, ..Settings::default() };
+    if let Some(guess) = preview.describe(&settings).expect("describe").hairline_guesses.get(&HairlineStyle::Natural) {
+        settings.area.hairline = Some(Hairline { style: HairlineStyle::Natural, points: guess.points });
+        settings.softness = guess.softness;
+    }
+    settings
+}
 
 /// `../shared/photos`, beside the repository.
 pub fn photos_dir() -> PathBuf {
