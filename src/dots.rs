@@ -58,6 +58,21 @@ pub struct Impression {
     pub zone: f32,
 }
 
+impl Impression {
+    /// Whether the impression shows at `density_fraction` (at most 1) of the field's density.
+    #[inline]
+    pub fn shown_at(&self, density_fraction: f32) -> bool {
+        shown_at(self.rank, self.zone, density_fraction)
+    }
+}
+
+/// Ranks below the density show; towards the area's edge, fewer (companions share their
+/// impression's rank and zone, so they come and go with it).
+#[inline]
+fn shown_at(rank: f32, zone: f32, density_fraction: f32) -> bool {
+    rank < density_fraction * zone
+}
+
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct DotField {
     seed: u32,
@@ -113,7 +128,7 @@ impl DotField {
                         continue;
                     }
                     let zone = self.edge_zone(weight, x, y);
-                    if point.rank >= density_fraction * zone {
+                    if !shown_at(point.rank, zone, density_fraction) {
                         continue;
                     }
                     let mut hash = Hash::new(&[self.seed as u64, tx as u64, ty as u64, index as u64]);
@@ -134,6 +149,18 @@ impl DotField {
                 }
             }
         }
+    }
+
+    /// Every impression this field can show over `area`, at the highest density, top to
+    /// bottom. Which of them show then depends only on the density
+    /// ([`Impression::shown_at`]), so a slider that changes nothing else filters this list
+    /// instead of walking the tile again: its hashes and noise are costly in WebAssembly,
+    /// where `exp`, `ln` and `cos` are library code.
+    pub fn candidates(&self, area: &AreaWeights) -> Vec<Impression> {
+        let mut all = Vec::new();
+        self.for_each_visible(area, 1.0, |imp| all.push(imp));
+        all.sort_unstable_by(|a, b| a.y.total_cmp(&b.y));
+        all
     }
 
     /// One or two smaller impressions next to `imp`, as in a follicular unit of 2–3 hairs.

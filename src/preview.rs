@@ -127,6 +127,9 @@ pub struct Preview {
     photo: RgbaImage,
     analysis: Analysis,
     area_cache: AreaCache,
+    /// The field's impressions over the cached area (see [`DotField::candidates`]), for the
+    /// area generation and field they were found for.
+    candidates: Option<((u64, DotField), Vec<Impression>)>,
     strands: Option<(Scale, Mask)>,
 }
 
@@ -159,7 +162,7 @@ impl Preview {
         if analysis.skin_colour.is_none() {
             analysis.skin_colour = Some(mean_colour(&photo, &analysis.scalp));
         }
-        Self { photo, analysis, area_cache: AreaCache::default(), strands: None }
+        Self { photo, analysis, area_cache: AreaCache::default(), candidates: None, strands: None }
     }
 
     pub fn photo(&self) -> &RgbaImage {
@@ -226,9 +229,15 @@ impl Preview {
             edge_wander: edge_wander(settings),
             skin_colour: self.analysis.skin_colour.unwrap_or([0.5; 3]),
         };
-        let weights = area_weights(&mut self.area_cache, &self.analysis, &self.photo, settings);
+        area_weights(&mut self.area_cache, &self.analysis, &self.photo, settings);
+        let (weights, generation) = self.area_cache.last().expect("just computed");
         let field = DotField::new(settings.seed, context.scale, settings.grouping).with_edge_wander(context.edge_wander);
-        Ok(render::render_over(&self.photo, weights, &field, settings, context, out, previous))
+        let key = (generation, field);
+        if self.candidates.as_ref().is_none_or(|(k, _)| *k != key) {
+            self.candidates = Some((key, field.candidates(weights)));
+        }
+        let candidates = &self.candidates.as_ref().expect("just set").1;
+        Ok(render::render_over(&self.photo, weights, candidates, settings, context, out, previous))
     }
 
     /// The impressions these settings show, in field order.

@@ -142,6 +142,8 @@ fn add_shape(coverage: &mut Mask, shape: &Shape, blend_px: f32, scale: Scale) {
 pub struct AreaCache {
     key: Option<(Area, AreaKey)>,
     weights: Option<AreaWeights>,
+    /// Counts recomputations, so caches built on the weights know when they are stale.
+    generation: u64,
 }
 
 /// What besides the `Area` the weights depend on.
@@ -171,8 +173,15 @@ impl AreaCache {
         if !fresh || self.weights.is_none() {
             self.weights = Some(area_weights(area, context, width, height));
             self.key = Some((area.clone(), key));
+            self.generation += 1;
         }
         self.weights.as_ref().expect("just computed")
+    }
+
+    /// The weights [`get`](Self::get) returned last, with a number that changes whenever it
+    /// computes new ones (so caches built on them know when they are stale).
+    pub fn last(&self) -> Option<(&AreaWeights, u64)> {
+        self.weights.as_ref().map(|w| (w, self.generation))
     }
 }
 

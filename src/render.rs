@@ -9,7 +9,7 @@
 //! at the surface, above the pigment, so it stays on top of the impressions.
 
 use crate::color;
-use crate::dots::{DotField, Impression};
+use crate::dots::Impression;
 use crate::image::{Mask, RgbaImage};
 use crate::pigment::Pigment;
 use crate::region::{AreaWeights, PixelRect};
@@ -49,21 +49,16 @@ pub struct Context<'a> {
     pub skin_colour: [f32; 3],
 }
 
-/// Writes the after-image into `out` (width × height RGBA): the photo, with impressions where
-/// `area` is above 0 and unchanged bytes everywhere else.
-pub fn render(photo: &RgbaImage, area: &AreaWeights, field: &DotField, settings: &Settings, context: Context, out: &mut [u8]) {
-    out.copy_from_slice(&photo.pixels);
-    draw(photo, area, field, settings, context, out);
-}
-
-/// Like [`render`], into `out` holding an earlier render that differs from the photo only
-/// inside `previous`: only that rectangle and the area's are rewritten, so a change to a small
-/// area costs little whatever the photo's size. Returns the area's rectangle (what differs
-/// from the photo now).
+/// Writes the after-image into `out` (width × height RGBA), which holds an earlier render that
+/// differs from the photo only inside `previous`: the photo, with impressions where `area` is
+/// above 0 and unchanged bytes everywhere else. Only that rectangle and the area's are
+/// rewritten, so a change to a small area costs little whatever the photo's size. The
+/// impressions are `candidates` (the field's over this area, top to bottom) that show at the
+/// settings' density. Returns the area's rectangle (what differs from the photo now).
 pub fn render_over(
     photo: &RgbaImage,
     area: &AreaWeights,
-    field: &DotField,
+    candidates: &[Impression],
     settings: &Settings,
     context: Context,
     out: &mut [u8],
@@ -74,7 +69,7 @@ pub fn render_over(
     for rect in [previous, area.bounds].into_iter().flatten() {
         restore(photo, rect, out);
     }
-    draw(photo, area, field, settings, context, out);
+    draw(photo, area, candidates, settings, context, out);
     area.bounds
 }
 
@@ -88,7 +83,7 @@ fn restore(photo: &RgbaImage, rect: PixelRect, out: &mut [u8]) {
 }
 
 /// Draws the impressions onto `out`, which equals the photo inside the area's rectangle.
-fn draw(photo: &RgbaImage, area: &AreaWeights, field: &DotField, settings: &Settings, context: Context, out: &mut [u8]) {
+fn draw(photo: &RgbaImage, area: &AreaWeights, candidates: &[Impression], settings: &Settings, context: Context, out: &mut [u8]) {
     let Some(bounds) = area.bounds else {
         return;
     };
@@ -104,16 +99,11 @@ fn draw(photo: &RgbaImage, area: &AreaWeights, field: &DotField, settings: &Sett
         pigment,
     };
     let on_hair = |imp: &Impression| context.hair.is_some_and(|hair| hair.at(imp.x, imp.y) > 0.5);
-    let mut shown = Vec::new();
-    field.for_each_visible(area, settings.density_fraction() * stage.density, |imp| {
-        if !on_hair(&imp) {
-            shown.push(imp);
-        }
-    });
+    let density = settings.density_fraction() * stage.density;
+    let shown: Vec<Impression> = candidates.iter().filter(|imp| imp.shown_at(density) && !on_hair(imp)).copied().collect();
     // Ink is laid down and applied band by band of rows, in a layer one band tall: it stays in
-    // the cache, and its memory does not grow with the area. The field lists impressions in
-    // rank order, scattered over the area; sorted by row, each band takes a run of them.
-    shown.sort_unstable_by(|a, b| a.y.total_cmp(&b.y));
+    // the cache, and its memory does not grow with the area. Sorted by row, the impressions
+    // touching each band are a run of them.
     let reach = shown.iter().map(|imp| dots.reach(imp)).max().unwrap_or(0);
     let band_rows = (4 * reach).max(64) as u32;
     let mut ink = InkLayer::new(PixelRect { y1: bounds.y0, ..bounds });
