@@ -164,7 +164,7 @@ impl DotField {
     }
 
     /// One or two smaller impressions next to `imp`, as in a follicular unit of 2–3 hairs.
-    fn companions(&self, imp: &Impression, hash: &mut Hash, weights: &crate::image::Mask, visit: &mut impl FnMut(Impression)) {
+    fn companions(&self, imp: &Impression, hash: &mut Hash, weights: &crate::image::Mask<u16>, visit: &mut impl FnMut(Impression)) {
         let count = if hash.unit() < 0.35 { 2 } else { 1 };
         let mut angle = std::f32::consts::TAU * hash.unit();
         for _ in 0..count {

@@ -6,6 +6,7 @@
 //! little (more on a mature line), and the temple peaks come forward and down towards the ears.
 
 use crate::image::Mask;
+use crate::region::PixelRect;
 use crate::scale::Scale;
 use crate::settings::{Hairline, HairlineStyle};
 
@@ -139,7 +140,7 @@ const PROFILE_TEMPLE_DOWN_MM: f32 = 40.0;
 
 /// The front edge of the scalp area on a profile: its pixel furthest towards the face (-1
 /// image left, 1 right) within the upper half of the area, where the forehead meets it.
-pub fn profile_front(scalp: &Mask, face: f32) -> Option<[f32; 2]> {
+pub fn profile_front(scalp: &Mask<u8>, face: f32) -> Option<[f32; 2]> {
     let bounds = crate::region::PixelRect::of_nonzero(scalp)?;
     let lower = bounds.y0 + (bounds.y1 - bounds.y0) / 2;
     let mut best: Option<[f32; 2]> = None;
@@ -158,7 +159,7 @@ pub fn profile_front(scalp: &Mask, face: f32) -> Option<[f32; 2]> {
 
 /// How far above the pupils' midpoint (px, along the face's up direction) the scalp area
 /// reaches: the top of the head, where the photo shows it.
-pub fn head_top_above(pupils: [[f32; 2]; 2], scalp: &Mask) -> Option<f32> {
+pub fn head_top_above(pupils: [[f32; 2]; 2], scalp: &Mask<u8>) -> Option<f32> {
     let (_, up) = axes(Landmarks::Pupils(pupils));
     let start = [(pupils[0][0] + pupils[1][0]) / 2.0, (pupils[0][1] + pupils[1][1]) / 2.0];
     let mut top = None;
@@ -176,7 +177,7 @@ pub fn head_top_above(pupils: [[f32; 2]; 2], scalp: &Mask) -> Option<f32> {
 
 /// Where the scalp area's lower edge is, in its middle: a stand-in for the face when no
 /// pupils are known.
-pub fn scalp_edge(scalp: &Mask) -> Option<[f32; 2]> {
+pub fn scalp_edge(scalp: &Mask<u8>) -> Option<[f32; 2]> {
     let bounds = crate::region::PixelRect::of_nonzero(scalp)?;
     let x = (bounds.x0 + bounds.x1) / 2;
     let bottom = (bounds.y0..bounds.y1).rev().find(|&y| scalp.get(x, y) > 0.5).unwrap_or(bounds.y1 - 1);
@@ -248,6 +249,11 @@ fn normals(curve: &[[f32; 2]]) -> Vec<[f32; 2]> {
 /// Coverage (0..1) of the side of the hairline away from the face, the curve's ends carried on
 /// straight to well beyond the image.
 pub fn behind(hairline: &Hairline, width: u32, height: u32) -> Mask {
+    fill_polygon(&behind_polygon(hairline, width, height), width, height)
+}
+
+/// The side of the hairline away from the face, as a polygon for `fill_row`.
+pub fn behind_polygon(hairline: &Hairline, width: u32, height: u32) -> Vec<[f32; 2]> {
     let curve = curve(hairline, width, height);
     let far = 4.0 * (width + height) as f32;
     let normals = normals(&curve);
@@ -268,70 +274,105 @@ pub fn behind(hairline: &Hairline, width: u32, height: u32) -> Mask {
     // however steeply the ends run.
     polygon.push([end_far[0] + n1[0] * 4.0 * far, end_far[1] + n1[1] * 4.0 * far]);
     polygon.push([polygon[0][0] + n0[0] * 4.0 * far, polygon[0][1] + n0[1] * 4.0 * far]);
-    fill_polygon(&polygon, width, height)
+    polygon
 }
 
 /// Coverage of a band `depth_mm` deep behind the hairline, full for its front half and fading
 /// out over its back half, where it meets the hair.
 pub fn band(hairline: &Hairline, depth_mm: f32, scale: Scale, width: u32, height: u32) -> Mask {
+    band_in(hairline, depth_mm, scale, width, height, PixelRect { x0: 0, y0: 0, x1: width, y1: height })
+}
+
+/// `band` over the rectangle `rect` of the image only (a mask of the rectangle's size).
+pub fn band_in(hairline: &Hairline, depth_mm: f32, scale: Scale, width: u32, height: u32, rect: PixelRect) -> Mask {
     let curve = curve(hairline, width, height);
-    let normals = normals(&curve);
-    let offset = |mm: f32| -> Vec<[f32; 2]> {
-        let d = scale.px(mm);
-        curve.iter().zip(&normals).map(|(p, n)| [p[0] + n[0] * d, p[1] + n[1] * d]).collect()
-    };
-    const STEPS: usize = 6;
-    let mut coverage = Mask::empty(width, height);
-    for step in 0..STEPS {
-        // Rings ending between half and all of the depth: their average is the fade.
-        let depth = depth_mm * (0.5 + 0.5 * (step as f32 + 0.5) / STEPS as f32);
-        let mut ring = curve.clone();
-        ring.extend(offset(depth).into_iter().rev());
-        let filled = fill_polygon(&ring, width, height);
-        for (c, f) in coverage.values.iter_mut().zip(&filled.values) {
-            *c += f / STEPS as f32;
+    let rings: Vec<Vec<[f32; 2]>> = (0..STEPS)
+        .map(|step| {
+            let mut ring = curve.clone();
+            ring.extend(offset(&curve, scale.px(ring_depth(depth_mm, step))).into_iter().rev());
+            ring
+        })
+        .collect();
+    let mut coverage = Mask::empty(rect.width(), rect.height());
+    let (mut filled, mut crossings) = (vec![0.0; rect.width() as usize], Vec::new());
+    for (y, row) in (rect.y0..).zip(coverage.values.chunks_exact_mut(rect.width() as usize)) {
+        for ring in &rings {
+            fill_row(ring, y, rect, &mut filled, &mut crossings);
+            for (c, f) in row.iter_mut().zip(&filled) {
+                *c += f / STEPS as f32;
+            }
         }
     }
     coverage
 }
 
+/// Rings the band's fade averages.
+const STEPS: usize = 6;
+
+/// Depth of ring `step`: the rings end between half and all of the depth, and their average
+/// is the fade.
+fn ring_depth(depth_mm: f32, step: usize) -> f32 {
+    depth_mm * (0.5 + 0.5 * (step as f32 + 0.5) / STEPS as f32)
+}
+
+/// The curve moved `d` px towards the treated side.
+fn offset(curve: &[[f32; 2]], d: f32) -> Vec<[f32; 2]> {
+    curve.iter().zip(normals(curve)).map(|(p, n)| [p[0] + n[0] * d, p[1] + n[1] * d]).collect()
+}
+
+/// The pixels `band` can cover (None: none of the image): every ring lies between the line
+/// and the deepest ring.
+pub fn band_bounds(hairline: &Hairline, depth_mm: f32, scale: Scale, width: u32, height: u32) -> Option<PixelRect> {
+    let curve = curve(hairline, width, height);
+    let deepest = offset(&curve, scale.px(ring_depth(depth_mm, STEPS - 1)));
+    let points: Vec<(f32, f32)> = curve.iter().chain(&deepest).map(|p| (p[0], p[1])).collect();
+    PixelRect::around(&points, 1.0, width, height)
+}
+
 /// Scanline fill with the non-zero winding rule (robust where an offset curve folds over
 /// itself), with horizontal anti-aliasing at the crossings.
 pub fn fill_polygon(polygon: &[[f32; 2]], width: u32, height: u32) -> Mask {
+    let rect = PixelRect { x0: 0, y0: 0, x1: width, y1: height };
     let mut mask = Mask::empty(width, height);
-    let n = polygon.len();
-    let mut crossings: Vec<(f32, i32)> = Vec::new();
-    for y in 0..height {
-        let yc = y as f32 + 0.5;
-        crossings.clear();
-        for i in 0..n {
-            let (a, b) = (polygon[i], polygon[(i + 1) % n]);
-            if (a[1] <= yc) == (b[1] <= yc) {
-                continue;
-            }
-            let t = (yc - a[1]) / (b[1] - a[1]);
-            crossings.push((a[0] + t * (b[0] - a[0]), if b[1] > a[1] { 1 } else { -1 }));
-        }
-        crossings.sort_by(|p, q| p.0.total_cmp(&q.0));
-        let row = &mut mask.values[y as usize * width as usize..(y as usize + 1) * width as usize];
-        let mut winding = 0;
-        for pair in crossings.windows(2) {
-            winding += pair[0].1;
-            if winding == 0 {
-                continue;
-            }
-            let (x0, x1) = (pair[0].0.max(0.0), pair[1].0.min(width as f32));
-            if x0 >= x1 {
-                continue;
-            }
-            let (first, last) = (x0.floor() as usize, (x1.ceil() as usize).min(width as usize));
-            for (x, v) in row.iter_mut().enumerate().take(last).skip(first) {
-                let covered = (x1.min(x as f32 + 1.0) - x0.max(x as f32)).clamp(0.0, 1.0);
-                *v = (*v + covered).min(1.0);
-            }
-        }
+    let mut crossings = Vec::new();
+    for (y, row) in (0..).zip(mask.values.chunks_exact_mut(width as usize)) {
+        fill_row(polygon, y, rect, row, &mut crossings);
     }
     mask
+}
+
+/// Row `y` of `fill_polygon` between `rect`'s columns, into `row` (its width).
+pub fn fill_row(polygon: &[[f32; 2]], y: u32, rect: PixelRect, row: &mut [f32], crossings: &mut Vec<(f32, i32)>) {
+    row.fill(0.0);
+    let n = polygon.len();
+    let (left, right) = (rect.x0 as f32, rect.x1 as f32);
+    let yc = y as f32 + 0.5;
+    crossings.clear();
+    for i in 0..n {
+        let (a, b) = (polygon[i], polygon[(i + 1) % n]);
+        if (a[1] <= yc) == (b[1] <= yc) {
+            continue;
+        }
+        let t = (yc - a[1]) / (b[1] - a[1]);
+        crossings.push((a[0] + t * (b[0] - a[0]), if b[1] > a[1] { 1 } else { -1 }));
+    }
+    crossings.sort_by(|p, q| p.0.total_cmp(&q.0));
+    let mut winding = 0;
+    for pair in crossings.windows(2) {
+        winding += pair[0].1;
+        if winding == 0 {
+            continue;
+        }
+        let (x0, x1) = (pair[0].0.max(left), pair[1].0.min(right));
+        if x0 >= x1 {
+            continue;
+        }
+        let (first, last) = (x0.floor() as u32, (x1.ceil() as u32).min(rect.x1));
+        for (x, v) in (first..last).zip(&mut row[(first - rect.x0) as usize..]) {
+            let covered = (x1.min(x as f32 + 1.0) - x0.max(x as f32)).clamp(0.0, 1.0);
+            *v = (*v + covered).min(1.0);
+        }
+    }
 }
 
 #[cfg(test)]

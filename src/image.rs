@@ -65,12 +65,80 @@ impl RgbaImage {
     }
 }
 
-/// A weight in [0, 1] for every pixel of an image (1 = fully inside).
+/// How a mask stores each pixel's weight in [0, 1]: as `f32` while it is worked on, or in 8 or
+/// 16 bits (steps of 1/255 or 1/65535) where a preview keeps it for the photo's lifetime, at a
+/// quarter or half of the memory.
+pub trait Level: Copy + PartialEq + std::fmt::Debug + Default + Send + Sync + 'static {
+    /// The nearest stored value to `weight`, except that a weight above 0 never becomes 0 and
+    /// one below 1 never becomes 1: which pixels are outside, partly and fully inside is kept
+    /// exactly (NaN counts as 0).
+    fn from_weight(weight: f32) -> Self;
+    /// The weight, exactly 0 and 1 at the ends.
+    fn weight(self) -> f32;
+    fn is_zero(self) -> bool;
+}
+
+impl Level for f32 {
+    fn from_weight(weight: f32) -> Self {
+        weight
+    }
+
+    fn weight(self) -> f32 {
+        self
+    }
+
+    fn is_zero(self) -> bool {
+        self.is_nan() || self <= 0.0
+    }
+}
+
+macro_rules! integer_level {
+    ($t:ty) => {
+        impl Level for $t {
+            fn from_weight(weight: f32) -> Self {
+                const MAX: f32 = <$t>::MAX as f32;
+                if weight.is_nan() || weight <= 0.0 {
+                    0
+                } else if weight >= 1.0 {
+                    <$t>::MAX
+                } else {
+                    (weight * MAX).round().clamp(1.0, MAX - 1.0) as $t
+                }
+            }
+
+            fn weight(self) -> f32 {
+                // Exactly 1 at the top (checked in the tests).
+                self as f32 * (1.0 / <$t>::MAX as f32)
+            }
+
+            fn is_zero(self) -> bool {
+                self == 0
+            }
+        }
+
+        impl From<&Mask> for Mask<$t> {
+            fn from(mask: &Mask) -> Self {
+                Self { width: mask.width, height: mask.height, values: mask.values.iter().map(|&v| <$t>::from_weight(v)).collect() }
+            }
+        }
+
+        impl From<Mask> for Mask<$t> {
+            fn from(mask: Mask) -> Self {
+                Self::from(&mask)
+            }
+        }
+    };
+}
+
+integer_level!(u8);
+integer_level!(u16);
+
+/// A weight in [0, 1] for every pixel of an image (1 = fully inside), stored as `T`.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Mask {
+pub struct Mask<T = f32> {
     pub width: u32,
     pub height: u32,
-    pub values: Vec<f32>,
+    pub values: Vec<T>,
 }
 
 impl Mask {
@@ -88,9 +156,16 @@ impl Mask {
         }
         Self { width, height, values }
     }
+}
+
+impl<T: Level> Mask<T> {
+    /// A mask that is 0 everywhere.
+    pub fn zeros(width: u32, height: u32) -> Self {
+        Self { width, height, values: vec![T::default(); width as usize * height as usize] }
+    }
 
     pub fn get(&self, x: u32, y: u32) -> f32 {
-        self.values[y as usize * self.width as usize + x as usize]
+        self.values[y as usize * self.width as usize + x as usize].weight()
     }
 
     /// Weight at a sub-pixel position (nearest pixel; 0 outside the image).
@@ -107,7 +182,12 @@ impl Mask {
 
     /// Sum of weights: the area in pixels.
     pub fn area(&self) -> f32 {
-        self.values.iter().sum()
+        self.values.iter().map(|v| v.weight()).sum()
+    }
+
+    /// The weights as `f32`, for tests and inspection.
+    pub fn to_f32(&self) -> Mask {
+        Mask { width: self.width, height: self.height, values: self.values.iter().map(|v| v.weight()).collect() }
     }
 }
 
@@ -121,6 +201,28 @@ mod tests {
         assert!(image.flatten_alpha());
         assert_eq!(image.pixels, vec![255, 255, 255, 255, 200, 100, 0, 255, 127, 127, 127, 255]);
         assert!(!image.flatten_alpha(), "opaque images are left alone");
+    }
+
+    #[test]
+    fn stored_levels_round_trip_and_keep_outside_partial_and_full_apart() {
+        fn check<T: Level + Into<f64>>(max: f64) {
+            for q in [0.0, 1.0, 2.0, max / 2.0, max - 1.0, max] {
+                let v = T::from_weight((q / max) as f32);
+                assert_eq!(v.into(), q.round(), "{q}");
+                assert_eq!(T::from_weight(v.weight()), v);
+            }
+            assert_eq!(T::from_weight(1.0).weight(), 1.0);
+            assert_eq!(T::from_weight(0.0).weight(), 0.0);
+            assert_eq!(T::from_weight(f32::NAN).weight(), 0.0);
+            assert_eq!(T::from_weight(-3.0).weight(), 0.0);
+            assert_eq!(T::from_weight(7.0).weight(), 1.0);
+            assert!(T::from_weight(1e-9).weight() > 0.0, "a trace of weight is not nothing");
+            assert!(T::from_weight(1.0 - 1e-7).weight() < 1.0, "nearly full is not full");
+            let (v, w) = (0.3721f32, T::from_weight(0.3721).weight());
+            assert!((v - w).abs() <= 0.5 / max as f32 + 1e-7, "{v} stored as {w}");
+        }
+        check::<u8>(255.0);
+        check::<u16>(65535.0);
     }
 
     #[test]

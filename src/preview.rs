@@ -2,7 +2,7 @@
 
 use crate::dots::{DotField, Impression};
 use crate::error::PreviewError;
-use crate::image::{Mask, RgbaImage};
+use crate::image::{Level, Mask, RgbaImage};
 use crate::region::{self, AreaCache, AreaContext, AreaWeights, PixelRect};
 use crate::render;
 use crate::sample;
@@ -28,8 +28,10 @@ pub const MAX_SIDE: u32 = 4096;
 /// What is known about a photo before any settings: where its scalp is and its physical scale.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Analysis {
-    /// The starting treatment area: detected on photos, exact on the demo head.
-    pub scalp: Mask,
+    /// The starting treatment area: detected on photos, exact on the demo head. Kept in 8 bits
+    /// a pixel: it is a guess made on a copy about 160 px across, so steps of 1/255 are far
+    /// finer than what it knows.
+    pub scalp: Mask<u8>,
     /// Scale from the head's width in pixels, for a head 150 mm wide (exact on the demo head).
     pub scale: Scale,
     /// Pupil centres in pixels, where the photo shows them and they were found.
@@ -43,7 +45,7 @@ pub struct Analysis {
     /// than the photo.
     pub blur_px: f32,
     /// The whole head, hair included, where known: a hairline band stays on it.
-    pub head: Option<Mask>,
+    pub head: Option<Mask<u8>>,
     /// Which way the photo looks at the head, where known.
     pub view: Option<HeadView>,
     /// On a profile, the side of the picture the face is on: -1 left, 1 right.
@@ -62,8 +64,8 @@ pub enum HeadView {
 
 impl Analysis {
     /// An analysis that knows only the scalp and the scale.
-    pub fn new(scalp: Mask, scale: Scale) -> Self {
-        Self { scalp, scale, eyes: None, hair_colour: None, skin_colour: None, blur_px: 0.0, head: None, view: None, face_towards: None }
+    pub fn new(scalp: impl Into<Mask<u8>>, scale: Scale) -> Self {
+        Self { scalp: scalp.into(), scale, eyes: None, hair_colour: None, skin_colour: None, blur_px: 0.0, head: None, view: None, face_towards: None }
     }
 
     /// The pupils in pixels: as the visitor marked them, else as found on the photo.
@@ -130,23 +132,58 @@ pub struct Preview {
     /// The field's impressions over the cached area (see [`DotField::candidates`]), for the
     /// area generation and field they were found for.
     candidates: Option<((u64, DotField), Vec<Impression>)>,
-    strands: Option<(Scale, Mask)>,
+    strands: Option<(Scale, Mask<u8>)>,
 }
 
 impl Preview {
     /// Analyses a photo (scalp guess and scale). Transparency is flattened over white first.
-    pub fn new(mut photo: RgbaImage) -> Result<Self, PreviewError> {
-        check_size(photo.width, photo.height)?;
+    pub fn new(photo: RgbaImage) -> Result<Self, PreviewError> {
+        Self::check_rgba(photo.width, photo.height, photo.pixels.len())?;
+        Ok(Self::analyse(photo))
+    }
+
+    fn analyse(mut photo: RgbaImage) -> Self {
         photo.flatten_alpha();
         let analysis = detect::guess_scalp(&photo);
-        Ok(Self::with_analysis(photo, analysis))
+        Self::with_analysis(photo, analysis)
     }
 
     /// A photo from raw RGBA bytes as a canvas gives them: the size is checked before the
     /// bytes, so a huge declared size is reported as such, not as missing data.
     pub fn from_rgba(width: u32, height: u32, pixels: Vec<u8>) -> Result<Self, PreviewError> {
-        check_size(width, height)?;
+        Self::check_rgba(width, height, pixels.len())?;
         Self::new(RgbaImage::new(width, height, pixels)?)
+    }
+
+    /// Whether `len` RGBA bytes of a `width` × `height` photo would be accepted.
+    pub fn check_rgba(width: u32, height: u32, len: usize) -> Result<(), PreviewError> {
+        check_size(width, height)?;
+        let expected = width as usize * height as usize * 4;
+        if len != expected {
+            return Err(PreviewError::PixelCount { expected, actual: len });
+        }
+        Ok(())
+    }
+
+    /// Replaces the photo with a `width` × `height` one of `len` RGBA bytes, which `fill`
+    /// writes, and analyses it, as `from_rgba` would. Everything kept for the old photo is let
+    /// go before the new one is written (into the old photo's buffer when the size is the
+    /// same), so the two never take memory at once. The size is checked first: a photo refused
+    /// leaves this preview as it was.
+    pub fn replace(&mut self, width: u32, height: u32, len: usize, fill: impl FnOnce(&mut [u8])) -> Result<(), PreviewError> {
+        Self::check_rgba(width, height, len)?;
+        let mut pixels = std::mem::take(&mut self.photo.pixels);
+        self.area_cache = AreaCache::default();
+        self.strands = None;
+        self.analysis = Analysis::new(Mask::<u8>::zeros(0, 0), self.analysis.scale);
+        if pixels.capacity() != len {
+            pixels = Vec::new();
+        }
+        pixels.clear();
+        pixels.resize(len, 0);
+        fill(&mut pixels);
+        *self = Self::analyse(RgbaImage { width, height, pixels });
+        Ok(())
     }
 
     /// The generated demo head, whose scalp and scale are known exactly.
@@ -181,10 +218,16 @@ impl Preview {
         self.photo.height
     }
 
-    /// The treatment area's weight per pixel for these settings (1 = full density).
-    pub fn area(&mut self, settings: &Settings) -> Result<&Mask, PreviewError> {
+    /// The treatment area's weight per pixel for these settings (1 = full density), as a
+    /// copy in `f32`, for tests and tools.
+    pub fn area(&mut self, settings: &Settings) -> Result<Mask, PreviewError> {
+        Ok(self.area_weights(settings)?.weights.to_f32())
+    }
+
+    /// The treatment area for these settings, as the renderer reads it.
+    pub fn area_weights(&mut self, settings: &Settings) -> Result<&AreaWeights, PreviewError> {
         self.check(settings)?;
-        Ok(&area_weights(&mut self.area_cache, &self.analysis, &self.photo, settings).weights)
+        Ok(area_weights(&mut self.area_cache, &self.analysis, &self.photo, settings))
     }
 
     /// The after-image: the photo with simulated impressions in the treatment area.
@@ -335,10 +378,13 @@ impl Preview {
         hairline::advice(hairline, pupils, self.analysis.scale_for(&settings.scale), top, self.width(), self.height())
     }
 
-    /// The area as a translucent tint over the photo, for the visitor to see what they painted.
+    /// The area as a translucent tint over the photo, for the visitor to see what they painted
+    /// (the whole picture's RGBA; the page draws it in bands, see `region::overlay`).
     pub fn area_overlay(&mut self, settings: &Settings, tint: [u8; 3]) -> Result<Vec<u8>, PreviewError> {
-        let weights = self.area(settings)?;
-        Ok(region::overlay(weights, tint))
+        let (width, height) = (self.width(), self.height());
+        let mut rgba = Vec::new();
+        region::overlay(&self.area_weights(settings)?.weights, PixelRect { x0: 0, y0: 0, x1: width, y1: height }, tint, &mut rgba);
+        Ok(rgba)
     }
 }
 
@@ -381,12 +427,12 @@ pub struct CrownGuess {
 }
 
 /// Mean linear colour of the pixels `mask` holds (all of them when it holds none).
-fn mean_colour(photo: &RgbaImage, mask: &Mask) -> [f32; 3] {
+fn mean_colour(photo: &RgbaImage, mask: &Mask<u8>) -> [f32; 3] {
     let mut sum = [0.0f64; 3];
     let mut n = 0usize;
     for pass in [true, false] {
         for (i, px) in photo.pixels.chunks_exact(4).enumerate().step_by(3) {
-            if !pass || mask.values.get(i).is_some_and(|&v| v >= 0.5) {
+            if !pass || mask.values.get(i).is_some_and(|v| v.weight() >= 0.5) {
                 (0..3).for_each(|c| sum[c] += crate::color::decode(px[c]) as f64);
                 n += 1;
             }

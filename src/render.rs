@@ -10,7 +10,7 @@
 
 use crate::color;
 use crate::dots::Impression;
-use crate::image::{Mask, RgbaImage};
+use crate::image::{Level, Mask, RgbaImage};
 use crate::pigment::Pigment;
 use crate::region::{AreaWeights, PixelRect};
 use crate::scale::Scale;
@@ -41,7 +41,7 @@ pub struct Context<'a> {
     pub pigment: PigmentChoice,
     /// For density fill: how surely each pixel shows a hair. Hairs lie above the skin, so ink
     /// shows only between them, and no impression is centred on one.
-    pub hair: Option<&'a Mask>,
+    pub hair: Option<&'a Mask<u8>>,
     /// How irregular the area's edge is (from the hairline style).
     pub edge_wander: f32,
     /// The scalp's own colour (linear RGB), to tell its diffuse light from shine. It comes
@@ -298,7 +298,7 @@ impl InkLayer {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn apply(&mut self, photo: &RgbaImage, weights: &Mask, hair: Option<&Mask>, skin: &DiffuseSkin, pigment: &Pigment, redness: f32, out: &mut [u8]) {
+    fn apply(&mut self, photo: &RgbaImage, weights: &Mask<u16>, hair: Option<&Mask<u8>>, skin: &DiffuseSkin, pigment: &Pigment, redness: f32, out: &mut [u8]) {
         // The common case, no hair mask and no redness, gets a loop without their terms.
         match (hair, redness > 0.0) {
             (None, false) => self.apply_with::<false, false>(photo, weights, hair, skin, pigment, redness, out),
@@ -312,8 +312,8 @@ impl InkLayer {
     fn apply_with<const HAIR: bool, const RED: bool>(
         &mut self,
         photo: &RgbaImage,
-        weights: &Mask,
-        hair: Option<&Mask>,
+        weights: &Mask<u16>,
+        hair: Option<&Mask<u8>>,
         skin: &DiffuseSkin,
         pigment: &Pigment,
         redness: f32,
@@ -330,17 +330,17 @@ impl InkLayer {
             let weight_row = &weights.values[row + x0..row + x1];
             // Ink only lands inside the area: outside it, pixels keep their exact bytes. Only
             // the row's span inside the area is worked on.
-            let Some(first) = weight_row.iter().position(|&w| w > 0.0) else {
+            let Some(first) = weight_row.iter().position(|&w| w > 0) else {
                 continue;
             };
-            let end = weight_row.iter().rposition(|&w| w > 0.0).map_or(first, |last| last + 1);
+            let end = weight_row.iter().rposition(|&w| w > 0).map_or(first, |last| last + 1);
             let n = end - first;
             let layer = (y - rect.y0) as usize * rect_w;
             let (from, to) = (row + x0 + first, row + x0 + end);
             let weight_row = &weight_row[first..end];
             let halo_row = &halo[layer + first..layer + end];
             let photo_row = &photo.pixels[from * 4..to * 4];
-            let hair_row: &[f32] = match hair {
+            let hair_row: &[u8] = match hair {
                 Some(m) if HAIR => &m.values[from..to],
                 _ => &[],
             };
@@ -364,10 +364,10 @@ impl InkLayer {
                 let (absorption_c, absorption_g, inflamed) = (absorption[c], absorption[1], INFLAMED[c]);
                 for k in 0..n {
                     let through = core[k] * exp_neg([halo_row[k] * absorption_c])[0];
-                    let skin_seen = if HAIR { 1.0 - hair_row[k] } else { 1.0 };
+                    let skin_seen = if HAIR { 1.0 - hair_row[k].weight() } else { 1.0 };
                     let through = if HAIR { 1.0 - skin_seen * (1.0 - through) } else { through };
                     let inflamed = if RED {
-                        1.0 - inflamed * redness * weight_row[k] * skin_seen * (0.6 + 0.4 * smaller(4.0 * halo_row[k] * absorption_g, 1.0))
+                        1.0 - inflamed * redness * weight_row[k].weight() * skin_seen * (0.6 + 0.4 * smaller(4.0 * halo_row[k] * absorption_g, 1.0))
                     } else {
                         1.0
                     };
@@ -379,8 +379,8 @@ impl InkLayer {
             let (core_g, index) = (&through[1][layer + first..layer + end], &*index);
             for k in 0..n {
                 // Pixels with no ink (and no redness), or under a hair, keep their bytes.
-                let skin_seen = if HAIR { 1.0 - hair_row[k] } else { 1.0 };
-                if weight_row[k] <= 0.0 || (HAIR && skin_seen <= 0.0) || (!RED && core_g[k] >= 1.0 && halo_row[k] <= 0.0) {
+                let skin_seen = if HAIR { 1.0 - hair_row[k].weight() } else { 1.0 };
+                if weight_row[k] == 0 || (HAIR && skin_seen <= 0.0) || (!RED && core_g[k] >= 1.0 && halo_row[k] <= 0.0) {
                     continue;
                 }
                 for c in 0..3 {

@@ -1629,10 +1629,10 @@ impl Scene {
         // What a photo's analysis would have to estimate is known here: the fringe's and the
         // skin's colours under the key light, and a rendering as sharp as its pixels.
         let on_head = |p: Part| !matches!(p, Part::Background | Part::Clothing);
-        let head = Mask {
+        let head = Mask::<u8> {
             width: self.width,
             height: self.height,
-            values: frame.parts.iter().map(|&p| if on_head(p) { 1.0 } else { 0.0 }).collect(),
+            values: frame.parts.iter().map(|&p| if on_head(p) { u8::MAX } else { 0 }).collect(),
         };
         let analysis = Analysis {
             hair_colour: self.look.fringe.then_some(self.look.hair),
@@ -2370,7 +2370,7 @@ mod tests {
     fn the_scalp_mask_is_a_plausible_part_of_the_picture_away_from_its_edges() {
         for (w, h) in [(600, 450), (300, 240), (450, 600), (1000, 400)] {
             let head = sample_head(w, h);
-            let mask = &head.analysis.scalp;
+            let mask = &head.analysis.scalp.to_f32();
             assert_eq!((mask.width, mask.height), (w, h));
             assert!(mask.values.iter().all(|v| (0.0..=1.0).contains(v)));
             let fraction = mask.area() / (w * h) as f32;
@@ -2540,7 +2540,7 @@ mod tests {
                     assert!(count(Part::Clothing) > 0, "{view:?}: no shoulders");
                 }
                 // Bald scalp is treatment area; the treatment area never covers the face.
-                let area = &head.analysis.scalp;
+                let area = &head.analysis.scalp.to_f32();
                 for (i, &part) in head.parts.iter().enumerate() {
                     if part == Part::Scalp {
                         assert!(area.values[i] > 0.0, "{view:?}: bald pixel {i} outside the treatment area");

@@ -70,6 +70,17 @@ impl WebPreview {
         Ok(Self::wrap(Preview::sample(width, height)))
     }
 
+    /// Takes another photo, as `new` would make it, in this object: the old photo's memory is
+    /// let go before the new one is copied in, so the two are never held at once. A photo
+    /// refused (its size) leaves the old one in place.
+    pub fn load(&mut self, width: u32, height: u32, pixels: &js_sys::Uint8Array) -> Result<(), JsError> {
+        let len = pixels.length() as usize;
+        Preview::check_rgba(width, height, len).map_err(js_error)?;
+        // The last after-image belongs to the old photo: let go of it first too.
+        (self.after, self.drawn, self.painted) = (Vec::new(), None, false);
+        self.core.replace(width, height, len, |bytes| pixels.copy_to(bytes)).map_err(js_error)
+    }
+
     fn wrap(core: Preview) -> Self {
         Self { core, after: Vec::new(), drawn: None, painted: false }
     }
@@ -177,12 +188,24 @@ impl WebPreview {
         Ok(drawn)
     }
 
-    /// Draws the treatment area as a translucent tint (transparent elsewhere) into `ctx`.
+    /// Draws the treatment area as a translucent tint (transparent elsewhere) into `ctx`: the
+    /// area's rectangle a band of rows at a time, so no picture-sized buffer is made.
     #[wasm_bindgen(js_name = drawArea)]
     pub fn draw_area(&mut self, ctx: &CanvasRenderingContext2d, settings: JsValue) -> Result<(), JsError> {
+        const BAND_ROWS: u32 = 128;
         let settings = settings_from(settings)?;
-        let overlay = self.core.area_overlay(&settings, AREA_TINT).map_err(js_error)?;
-        put(ctx, &overlay, self.core.width(), self.core.height(), None)
+        let area = self.core.area_weights(&settings).map_err(js_error)?;
+        ctx.clear_rect(0.0, 0.0, area.weights.width as f64, area.weights.height as f64);
+        let Some(bounds) = area.bounds else { return Ok(()) };
+        let mut rgba = Vec::new();
+        for y0 in (bounds.y0..bounds.y1).step_by(BAND_ROWS as usize) {
+            let band = PixelRect { y0, y1: (y0 + BAND_ROWS).min(bounds.y1), ..bounds };
+            crate::region::overlay(&area.weights, band, AREA_TINT, &mut rgba);
+            let image = ImageData::new_with_u8_clamped_array_and_sh(Clamped(&rgba), band.width(), band.height())
+                .map_err(|_| JsError::new("The browser could not create the image buffer."))?;
+            ctx.put_image_data(&image, band.x0 as f64, band.y0 as f64).map_err(|_| JsError::new("The browser could not draw on the canvas."))?;
+        }
+        Ok(())
     }
 
     /// Test-only: panics on purpose while this object is borrowed, as a bug in `render` would,

@@ -103,7 +103,7 @@ fn measure(case: &Case) -> Measured {
     let started = Instant::now();
     let (analysis, diagnosis) = guess_scalp_explained(&head.image);
     let guess_ms = started.elapsed().as_secs_f64() * 1e3;
-    let mask = &analysis.scalp;
+    let mask = &analysis.scalp.to_f32();
     let (mut both, mut either, mut proposed, mut stray, mut forehead) = (0usize, 0usize, 0usize, 0usize, 0usize);
     for (i, &part) in head.parts.iter().enumerate() {
         let guessed = mask.values[i] > PROPOSED;

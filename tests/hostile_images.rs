@@ -53,6 +53,30 @@ fn sizes_beyond_the_limit_are_refused_before_their_bytes_are_read() {
 }
 
 #[test]
+fn a_photo_refused_in_place_of_another_leaves_the_other_as_it_was() {
+    let (w, h) = (120, 90);
+    let mut preview = Preview::from_rgba(w, h, noise(w, h)).unwrap();
+    let settings = Settings::default();
+    let before = preview.render(&settings).unwrap();
+    let analysis = preview.analysis().clone();
+    for (width, height, len) in [(30_000, 30_000, 16), (0, 5, 0), (MAX_SIDE + 1, 1, (MAX_SIDE as usize + 1) * 4), (10, 10, 399), (w, h, 4)] {
+        let mut read = false;
+        let error = preview.replace(width, height, len, |_| read = true).expect_err("refused");
+        assert_eq!(Some(error), Preview::from_rgba(width, height, vec![0; len]).err(), "the same refusal as a new photo's");
+        assert!(!read, "{width}×{height}: the bytes of a refused photo are not read");
+        assert_eq!((preview.width(), preview.height()), (w, h));
+        assert!(preview.analysis() == &analysis);
+        assert_eq!(preview.render(&settings).unwrap(), before, "{width}×{height}: the old photo renders as before");
+    }
+    // A photo accepted in place is the photo a new preview would make, analysed the same.
+    let pixels = vec![255; 64 * 48 * 4];
+    preview.replace(64, 48, pixels.len(), |bytes| bytes.copy_from_slice(&pixels)).unwrap();
+    let mut fresh = Preview::from_rgba(64, 48, pixels).unwrap();
+    assert!(preview.analysis() == fresh.analysis());
+    assert_eq!(preview.render(&settings).unwrap(), fresh.render(&settings).unwrap());
+}
+
+#[test]
 fn tiny_and_elongated_photos_are_analysed_and_rendered() {
     for (w, h) in [(1, 1), (2, 1), (1, 3), (7, 5), (MAX_SIDE, 16), (16, MAX_SIDE), (1, MAX_SIDE)] {
         exercise(Preview::from_rgba(w, h, noise(w, h)).unwrap_or_else(|e| panic!("{w}×{h}: {e}")));

@@ -243,7 +243,7 @@ fn a_hairline_band_stays_on_the_head() {
     let photo = RgbaImage::filled(W, H, [SKIN[0], SKIN[1], SKIN[2], 255]);
     let on_head = |x: f32, y: f32| (x - 300.0).hypot(y - 250.0) <= 200.0;
     let head = Mask::from_fn(W, H, |x, y| if on_head(x as f32 + 0.5, y as f32 + 0.5) { 1.0 } else { 0.0 });
-    let analysis = Analysis { head: Some(head), ..Analysis::new(Mask::from_fn(W, H, |_, _| 1.0), Scale::new(PX_PER_MM)) };
+    let analysis = Analysis { head: Some(head.into()), ..Analysis::new(Mask::from_fn(W, H, |_, _| 1.0), Scale::new(PX_PER_MM)) };
     let mut preview = Preview::with_analysis(photo, analysis);
     let mut settings = Settings { treatment: Treatment::Hairline, softness: 2.0, ..Settings::default() };
     // A line wider than the head.

@@ -162,6 +162,48 @@ fn hostile_input_becomes_js_errors_not_traps() {
 }
 
 #[wasm_bindgen_test]
+fn a_photo_loaded_in_place_replaces_the_old_one_and_a_refused_one_leaves_it() {
+    let mut preview = WebPreview::sample(64, 48).unwrap();
+    let before = canvas(64, 48);
+    preview.draw_photo(&before).unwrap();
+    let old = pixels(&before, 64, 48);
+    for (w, h, len) in [(10, 10, 12), (0, 5, 0), (5000, 10, 200_000)] {
+        let message = error_message(preview.load(w, h, &js_sys::Uint8Array::new_with_length(len)).unwrap_err());
+        assert!(!message.is_empty());
+        assert_eq!((preview.width(), preview.height()), (64, 48), "{w}×{h} refused");
+        preview.draw_photo(&before).unwrap();
+        assert!(pixels(&before, 64, 48) == old, "{w}×{h} refused: the old photo stays");
+        preview.update(&canvas(64, 48), WebPreview::default_settings().unwrap()).unwrap();
+    }
+    let photo: Vec<u8> = (0..30 * 20).flat_map(|i| [200, (i % 200) as u8, 90, 255]).collect();
+    preview.load(30, 20, &js_sys::Uint8Array::from(&photo[..])).unwrap();
+    assert_eq!((preview.width(), preview.height()), (30, 20));
+    let ctx = canvas(30, 20);
+    preview.draw_photo(&ctx).unwrap();
+    assert!(pixels(&ctx, 30, 20) == photo, "the new photo is drawn");
+    // Its first update draws the whole frame: nothing of the old photo's after-image is kept.
+    let (updated, rendered) = (canvas(30, 20), canvas(30, 20));
+    preview.update(&updated, WebPreview::default_settings().unwrap()).unwrap();
+    preview.render(&rendered, WebPreview::default_settings().unwrap()).unwrap();
+    assert!(pixels(&updated, 30, 20) == pixels(&rendered, 30, 20));
+}
+
+#[wasm_bindgen_test]
+fn the_area_is_drawn_a_band_at_a_time_over_whatever_the_canvas_held() {
+    let (w, h) = (320, 400);
+    let mut preview = WebPreview::sample(w, h).unwrap();
+    let ctx = canvas(w, h);
+    preview.draw_photo(&ctx).unwrap();
+    preview.draw_area(&ctx, WebPreview::default_settings().unwrap()).unwrap();
+    let drawn = pixels(&ctx, w, h);
+    let expected = smp_preview::Preview::sample(w, h).area_overlay(&smp_preview::Settings::default(), [0, 0, 0]).unwrap();
+    let alpha = |rgba: &[u8]| rgba.chunks_exact(4).map(|px| px[3]).collect::<Vec<u8>>();
+    assert!(alpha(&drawn) == alpha(&expected), "the tint's opacity follows the area everywhere, transparent outside");
+    let tinted_rows: Vec<usize> = (0..h as usize).filter(|y| alpha(&drawn[y * w as usize * 4..][..w as usize * 4]).iter().any(|&a| a > 0)).collect();
+    assert!(tinted_rows.len() > 130, "the area spans more than one band: {} rows", tinted_rows.len());
+}
+
+#[wasm_bindgen_test]
 fn a_transparent_photo_is_flattened_over_white() {
     let mut photo = vec![0u8; 8 * 8 * 4];
     photo.chunks_exact_mut(4).step_by(2).for_each(|px| px.copy_from_slice(&[200, 120, 90, 255]));

@@ -1860,9 +1860,14 @@ export class SmpPreview extends HTMLElement {
         const wasm = this._wasm;
         const { width, height, pixels } = await this._decode(blob);
         if (token !== this._loadToken) return null; // a newer load won
-        let preview;
+        let preview = this._preview;
         try {
-          preview = new wasm.Preview(width, height, pixels);
+          // The preview shown takes the new photo in place, letting go of the old one's memory
+          // first (a photo it refuses leaves it as it was).
+          if (preview) {
+            preview.load(width, height, pixels);
+            this._describedPreview = null; // its description was of the old photo
+          } else preview = new wasm.Preview(width, height, pixels);
         } catch (error) {
           if (this._wasmDead(error)) throw error;
           throw new Error(this._t.notAnalysed(errorMessage(error, this._t)));

@@ -56,7 +56,7 @@ mod skin;
 mod view;
 mod working;
 
-use crate::image::{Mask, RgbaImage};
+use crate::image::{Level, Mask, RgbaImage};
 use crate::preview::{Analysis, HeadView};
 use crate::scale::Scale;
 use grid::{Plane, Region, box_blur, dilate, erode, open};
@@ -126,7 +126,7 @@ pub fn guess_scalp_explained(photo: &RgbaImage) -> (Analysis, Option<Diagnosis>)
     let whole = [0, 0, photo.width as usize, photo.height as usize];
     let fallback = || Analysis {
         blur_px: blur::photo_blur(photo, whole, |_, _| true),
-        ..Analysis::new(Mask::empty(photo.width, photo.height), Scale::from_head_breadth_px(photo.width as f32 * FALLBACK_BREADTH))
+        ..Analysis::new(Mask::<u8>::zeros(photo.width, photo.height), Scale::from_head_breadth_px(photo.width as f32 * FALLBACK_BREADTH))
     };
     let Some(work) = Working::from_photo(photo) else {
         return (fallback(), None);
@@ -335,7 +335,7 @@ fn edge_colours(work: &Working, scalp: &Region, background: &Region) -> Vec<Edge
 /// Where the scalp meets the backdrop, each photo pixel's weight from its own colour: how far
 /// it lies from the backdrop's colour towards the scalp's (bounded by the scalp's weight
 /// nearby, so the edge never reaches past it into the face or hair).
-fn refine_edge(photo: &RgbaImage, mask: &mut Mask, edge: &[EdgeColours], factor: u32) {
+fn refine_edge(photo: &RgbaImage, mask: &mut Mask<u8>, edge: &[EdgeColours], factor: u32) {
     let f = factor as usize;
     let (pw, ph) = (photo.width as usize, photo.height as usize);
     for e in edge {
@@ -348,7 +348,7 @@ fn refine_edge(photo: &RgbaImage, mask: &mut Mask, edge: &[EdgeColours], factor:
             let mut most = 0.0f32;
             for y in (y0..y1).step_by(f.max(1)) {
                 for x in (x0..x1).step_by(f.max(1)) {
-                    most = most.max(mask.values[y * pw + x]);
+                    most = most.max(mask.values[y * pw + x].weight());
                 }
             }
             most.min(e.limit)
@@ -358,14 +358,15 @@ fn refine_edge(photo: &RgbaImage, mask: &mut Mask, edge: &[EdgeColours], factor:
                 let p = &photo.pixels[(y * pw + x) * 4..][..3];
                 let t = (0..3).map(|c| (p[c] as f32 - e.backdrop[c]) * d[c]).sum::<f32>() / norm;
                 let t = ((t - 0.3) / 0.4).clamp(0.0, 1.0);
-                mask.values[y * pw + x] = t * t * (3.0 - 2.0 * t) * limit;
+                mask.values[y * pw + x] = u8::from_weight(t * t * (3.0 - 2.0 * t) * limit);
             }
         }
     }
 }
 
-/// Bilinear resampling of the working mask onto the photo (pixel centres aligned).
-fn upsample(m: &Plane, factor: u32, width: u32, height: u32) -> Mask {
+/// Bilinear resampling of the working mask onto the photo (pixel centres aligned), in 8 bits
+/// a pixel.
+fn upsample(m: &Plane, factor: u32, width: u32, height: u32) -> Mask<u8> {
     let f = factor as f32;
     let coord = |v: u32, n: usize| {
         let c = ((v as f32 + 0.5) / f - 0.5).clamp(0.0, (n - 1) as f32);
@@ -380,7 +381,7 @@ fn upsample(m: &Plane, factor: u32, width: u32, height: u32) -> Mask {
         for &(x0, x1, fx) in &cols {
             let top = r0[x0] + (r0[x1] - r0[x0]) * fx;
             let bottom = r1[x0] + (r1[x1] - r1[x0]) * fx;
-            values.push((top + (bottom - top) * fy).clamp(0.0, 1.0));
+            values.push(u8::from_weight(top + (bottom - top) * fy));
         }
     }
     Mask { width, height, values }
@@ -585,7 +586,7 @@ mod tests {
         for (w, h) in [(1, 1), (5, 5), (7, 300), (300, 7), (9, 9), (16, 16)] {
             let analysis = guess_scalp(&RgbaImage::filled(w, h, SKIN_RGBA));
             assert_eq!((analysis.scalp.width, analysis.scalp.height), (w, h));
-            assert!(analysis.scalp.values.iter().all(|v| (0.0..=1.0).contains(v)));
+            assert_eq!(analysis.scalp.values.len(), (w * h) as usize);
         }
     }
 
@@ -602,7 +603,7 @@ mod tests {
             }
         }
         let analysis = guess_scalp(&photo);
-        assert!(analysis.scalp.values.iter().all(|v| (0.0..=1.0).contains(v)));
+        assert_eq!(analysis.scalp.values.len(), 257 * 193);
         assert!(analysis.scale.px_per_mm.is_finite() && analysis.scale.px_per_mm > 0.0);
     }
 
