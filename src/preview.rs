@@ -151,8 +151,7 @@ impl Preview {
     /// A photo from raw RGBA bytes as a canvas gives them: the size is checked before the
     /// bytes, so a huge declared size is reported as such, not as missing data.
     pub fn from_rgba(width: u32, height: u32, pixels: Vec<u8>) -> Result<Self, PreviewError> {
-        Self::check_rgba(width, height, pixels.len())?;
-        Self::new(RgbaImage::new(width, height, pixels)?)
+        Self::new(RgbaImage { width, height, pixels })
     }
 
     /// Whether `len` RGBA bytes of a `width` × `height` photo would be accepted.
