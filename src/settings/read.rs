@@ -222,6 +222,7 @@ impl Reader<'_> {
         found
     }
 
+    #[cold]
     fn path(&self) -> String {
         let mut path = String::new();
         for step in &self.path {
@@ -238,22 +239,26 @@ impl Reader<'_> {
         if path.is_empty() { "settings".into() } else { path }
     }
 
+    #[cold]
     fn error(&self, message: &str) -> PreviewError {
         PreviewError::Setting { field: self.path(), message: message.into() }
     }
 
     /// An error about `field` of the object being read.
+    #[cold]
     fn error_at(&self, field: &str, message: &str) -> PreviewError {
         let path = self.path();
         let field = if self.path.is_empty() { field.to_string() } else { format!("{path}.{field}") };
         PreviewError::Setting { field, message: message.into() }
     }
 
+    #[cold]
     fn missing(&self, field: &str) -> PreviewError {
         self.error(&format!("needs the field \"{field}\""))
     }
 
     /// What the value ahead is, for a message, as written (cut when long); not consumed.
+    #[cold]
     fn describe_next(&mut self) -> String {
         let start = match self.peek() {
             None => return "the end of the text".into(),
@@ -283,6 +288,7 @@ impl Reader<'_> {
     }
 
     /// A type error: the value ahead is not what `expected` says.
+    #[cold]
     fn wrong(&mut self, expected: &str) -> PreviewError {
         let got = self.describe_next();
         // JSON.stringify turns NaN and the infinities into null.
@@ -290,6 +296,7 @@ impl Reader<'_> {
         self.error(&format!("must be {expected}, got {got}{hint}"))
     }
 
+    #[cold]
     fn syntax(&mut self, expected: &str) -> PreviewError {
         let got = self.describe_next();
         self.error(&format!("is not valid JSON here: expected {expected}, got {got}"))
@@ -297,6 +304,7 @@ impl Reader<'_> {
 
     /// Reads an object whose keys must be among `fields`, each once; `value` reads the value of
     /// field number `i`. Returns the fields seen, as bits.
+    #[inline(never)]
     fn object(&mut self, fields: &'static [&'static str], value: &mut dyn FnMut(&mut Self, usize) -> Result<(), PreviewError>) -> Result<u32, PreviewError> {
         if !self.eat(b'{') {
             return Err(self.wrong("an object"));
@@ -338,6 +346,7 @@ impl Reader<'_> {
     }
 
     /// Reads an array, `item` reading each element; returns how many there were.
+    #[inline(never)]
     fn array(&mut self, expected: &str, item: &mut dyn FnMut(&mut Self, usize) -> Result<(), PreviewError>) -> Result<usize, PreviewError> {
         if !self.eat(b'[') {
             return Err(self.wrong(expected));
@@ -369,31 +378,36 @@ impl Reader<'_> {
         Ok(items)
     }
 
-    /// A fixed number of numbers.
-    fn numbers<const N: usize>(&mut self, expected: &str) -> Result<[f32; N], PreviewError> {
-        let mut values = [0.0; N];
+    /// Exactly `out.len()` items, each read by `item` into its place.
+    #[inline(never)]
+    fn exactly<T>(&mut self, out: &mut [T], expected: &str, item: fn(&mut Self) -> Result<T, PreviewError>) -> Result<(), PreviewError> {
+        let n = out.len();
         let count = self.array(expected, &mut |r, i| {
-            if i >= N {
+            if i >= n {
                 r.path.pop();
                 return Err(r.error(&format!("must be {expected}, got more items")));
             }
-            values[i] = r.f32()?;
+            out[i] = item(r)?;
             Ok(())
         })?;
-        if count < N {
+        if count < n {
             return Err(self.error(&format!("must be {expected}, got {count}")));
         }
-        Ok(values)
+        Ok(())
     }
 
     fn pair(&mut self, expected: &str) -> Result<[f32; 2], PreviewError> {
-        self.numbers::<2>(expected)
+        let mut pair = [0.0; 2];
+        self.exactly(&mut pair, expected, Self::f32)?;
+        Ok(pair)
     }
 
+    #[inline(never)]
     fn point(&mut self) -> Result<[f32; 2], PreviewError> {
         self.pair("an [x, y] pair of numbers")
     }
 
+    #[inline(never)]
     fn points(&mut self) -> Result<Vec<[f32; 2]>, PreviewError> {
         let mut points = Vec::new();
         self.array("an array of [x, y] points", &mut |r, _| {
@@ -405,17 +419,7 @@ impl Reader<'_> {
 
     fn points_exactly<const N: usize>(&mut self, expected: &str) -> Result<[[f32; 2]; N], PreviewError> {
         let mut points = [[0.0; 2]; N];
-        let count = self.array(expected, &mut |r, i| {
-            if i >= N {
-                r.path.pop();
-                return Err(r.error(&format!("must be {expected}, got more items")));
-            }
-            points[i] = r.point()?;
-            Ok(())
-        })?;
-        if count < N {
-            return Err(self.error(&format!("must be {expected}, got {count}")));
-        }
+        self.exactly(&mut points, expected, Self::point)?;
         Ok(points)
     }
 
@@ -426,6 +430,7 @@ impl Reader<'_> {
         found
     }
 
+    #[inline(never)]
     fn bool(&mut self) -> Result<bool, PreviewError> {
         for (word, value) in [(&b"true"[..], true), (b"false", false)] {
             if self.peek().is_some() && self.text[self.pos..].starts_with(word) {
@@ -439,22 +444,25 @@ impl Reader<'_> {
     /// A string that must be one of `choices`.
     fn word<T: Copy>(&mut self, choices: &[(&str, T)]) -> Result<T, PreviewError> {
         let names: Vec<&str> = choices.iter().map(|c| c.0).collect();
-        let expected = format!("one of {}", quoted(&names));
-        if self.peek() != Some(b'"') {
-            return Err(self.wrong(&expected));
-        }
+        Ok(choices[self.choice(&names)?].1)
+    }
+
+    /// The index of the string ahead among `names`.
+    #[inline(never)]
+    fn choice(&mut self, names: &[&str]) -> Result<usize, PreviewError> {
         let start = self.pos;
-        let word = self.string()?;
-        match choices.iter().find(|c| c.0 == word) {
-            Some(&(_, value)) => Ok(value),
-            None => {
-                self.pos = start;
-                Err(self.wrong(&expected))
+        if self.peek() == Some(b'"') {
+            let word = self.string()?;
+            if let Some(i) = names.iter().position(|&name| name == word) {
+                return Ok(i);
             }
+            self.pos = start;
         }
+        Err(self.wrong(&format!("one of {}", quoted(names))))
     }
 
     /// A JSON string (the next byte is its opening quote).
+    #[inline(never)]
     fn string(&mut self) -> Result<String, PreviewError> {
         self.pos += 1;
         let mut out = String::new();
@@ -516,6 +524,7 @@ impl Reader<'_> {
 
     /// A JSON number as written: its digits (at most 19 significant ones kept), the power of
     /// ten that scales them, and whether it was written as a whole number.
+    #[inline(never)]
     fn number(&mut self, expected: &str) -> Result<(bool, u64, i32, bool), PreviewError> {
         let start = self.pos;
         let text = self.text;
@@ -572,12 +581,14 @@ impl Reader<'_> {
 
     /// A number, as `f32` (the nearest; out of its range gives an infinity, which validation
     /// refuses with the range).
+    #[inline(never)]
     fn f32(&mut self) -> Result<f32, PreviewError> {
         let (negative, digits, scale, _) = self.number("a number")?;
         let magnitude = decimal(digits, scale) as f32;
         Ok(if negative { -magnitude } else { magnitude })
     }
 
+    #[inline(never)]
     fn u32(&mut self) -> Result<u32, PreviewError> {
         let expected = "a whole number from 0 to 4294967295";
         let start = self.pos;
