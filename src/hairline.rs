@@ -312,7 +312,7 @@ pub fn fill_polygon(polygon: &[[f32; 2]], width: u32, height: u32) -> Mask {
             let t = (yc - a[1]) / (b[1] - a[1]);
             crossings.push((a[0] + t * (b[0] - a[0]), if b[1] > a[1] { 1 } else { -1 }));
         }
-        crossings.sort_by(|p, q| p.0.total_cmp(&q.0));
+        crate::order::sort_by_f32(&mut crossings, |p| p.0);
         let row = &mut mask.values[y as usize * width as usize..(y as usize + 1) * width as usize];
         let mut winding = 0;
         for pair in crossings.windows(2) {
