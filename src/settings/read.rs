@@ -188,6 +188,18 @@ fn quoted(names: &[&str]) -> String {
     quoted.join(", ")
 }
 
+/// `text` cut to `QUOTE_MAX` characters, with an ellipsis when cut. (By characters, not by
+/// slicing at a byte index, whose panic path would bring Unicode tables into the wasm.)
+#[cold]
+fn cut(text: &str) -> String {
+    let mut chars = text.chars();
+    let mut out: String = chars.by_ref().take(QUOTE_MAX).collect();
+    if chars.next().is_some() {
+        out.push('…');
+    }
+    out
+}
+
 fn setting_error(field: &str, message: &str) -> PreviewError {
     PreviewError::Setting { field: field.into(), message: message.into() }
 }
@@ -280,11 +292,7 @@ impl Reader<'_> {
                 end += 1;
             }
         }
-        let written = String::from_utf8_lossy(&self.text[start..end]);
-        match written.char_indices().nth(QUOTE_MAX) {
-            Some((cut, _)) => format!("{}…", &written[..cut]),
-            None => written.into_owned(),
-        }
+        cut(&String::from_utf8_lossy(&self.text[start..end]))
     }
 
     /// A type error: the value ahead is not what `expected` says.
@@ -319,12 +327,7 @@ impl Reader<'_> {
             }
             let key = self.string()?;
             let Some(i) = fields.iter().position(|&f| f == key) else {
-                let mut key = key;
-                if let Some((cut, _)) = key.char_indices().nth(QUOTE_MAX) {
-                    key.truncate(cut);
-                    key.push('…');
-                }
-                return Err(self.error_at(&key, &format!("is not a setting here; expected one of {}", quoted(fields))));
+                return Err(self.error_at(&cut(&key), &format!("is not a setting here; expected one of {}", quoted(fields))));
             };
             if seen & (1 << i) != 0 {
                 return Err(self.error_at(fields[i], "appears twice"));
