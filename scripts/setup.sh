@@ -23,10 +23,11 @@ if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $bindgen_versio
   cargo install wasm-bindgen-cli --version "=$bindgen_version"
 fi
 
-# wasm-opt from npm's binaryen (Debian's is too old for current wasm-bindgen output) and
-# playwright-core, which drives the system Chromium (it never downloads a browser).
-if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ] || [ ! -d node_modules/vue ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  step "npm tools (binaryen, playwright-core, axe-core, vue for the Vue example test)"
+# wasm-opt from npm's binaryen (Debian's is too old for current wasm-bindgen output), esbuild
+# (minifies the element for www/pkg) and playwright-core, which drives the system Chromium (it
+# never downloads a browser).
+if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/esbuild ] || [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ] || [ ! -d node_modules/vue ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  step "npm tools (binaryen, esbuild, playwright-core, axe-core, vue for the Vue example test)"
   npm ci --no-audit --no-fund
 fi
 

@@ -159,7 +159,7 @@ impl DotField {
     pub fn candidates(&self, area: &AreaWeights) -> Vec<Impression> {
         let mut all = Vec::new();
         self.for_each_visible(area, 1.0, |imp| all.push(imp));
-        all.sort_unstable_by(|a, b| a.y.total_cmp(&b.y));
+        crate::order::sort_by_f32(&mut all, |imp| imp.y);
         all
     }
 

@@ -356,7 +356,7 @@ pub fn fill_row(polygon: &[[f32; 2]], y: u32, rect: PixelRect, row: &mut [f32], 
         let t = (yc - a[1]) / (b[1] - a[1]);
         crossings.push((a[0] + t * (b[0] - a[0]), if b[1] > a[1] { 1 } else { -1 }));
     }
-    crossings.sort_by(|p, q| p.0.total_cmp(&q.0));
+    crate::order::sort_by_f32(crossings, |p| p.0);
     let mut winding = 0;
     for pair in crossings.windows(2) {
         winding += pair[0].1;

@@ -150,14 +150,24 @@ pub const HAIR_COLOURS: [(&str, [f32; 3]); 4] = [
 /// Hair density (of the full fringe's) from which the scalp counts as `Part::Hair`.
 pub const HAIR_PART_DENSITY: f32 = 0.4;
 
+/// The page (the wasm build) only ever draws the demo head: the other views and looks serve the
+/// native tests of the scalp guess. Where they branch off the demo's code, this constant lets the
+/// compiler leave them out of the download (a sixth of the generator's code).
+const DEMO_ONLY: bool = cfg!(target_arch = "wasm32");
+
 /// Draws the demo head at `width` × `height`; the same size always gives the same bytes.
 pub fn sample_head(width: u32, height: u32) -> SampleHead {
-    sample_head_with(&SampleOptions::default(), width, height)
+    draw(&SampleOptions::default(), width, height)
 }
 
 /// Draws a head as `options` ask at `width` × `height`; the same options and size always give
-/// the same bytes.
+/// the same bytes. (Not in the wasm build, which draws the demo head alone.)
+#[cfg(not(target_arch = "wasm32"))]
 pub fn sample_head_with(options: &SampleOptions, width: u32, height: u32) -> SampleHead {
+    draw(options, width, height)
+}
+
+fn draw(options: &SampleOptions, width: u32, height: u32) -> SampleHead {
     if width == 0 || height == 0 {
         let image = RgbaImage { width, height, pixels: Vec::new() };
         let analysis = Analysis::new(Mask::empty(width, height), Scale::new(1.0));
@@ -1125,7 +1135,7 @@ struct Scene {
 
 impl Scene {
     fn new(width: u32, height: u32, options: &SampleOptions) -> Self {
-        if options.view != SampleView::Demo {
+        if !DEMO_ONLY && options.view != SampleView::Demo {
             return Self::photo(width, height, options);
         }
         let head = Head::new();
@@ -1333,7 +1343,7 @@ impl Scene {
                 hit = (EAR + i as u8, t);
             }
         }
-        for (solid, b) in &self.solids {
+        for (solid, b) in self.solids.iter().filter(|_| !DEMO_ONLY) {
             if px < b[0] || px > b[2] || py < b[1] || py > b[3] {
                 continue;
             }
@@ -1353,7 +1363,7 @@ impl Scene {
     /// Fraction of full fringe density at `p` on this head (none without a fringe).
     #[inline]
     fn hair_at(&self, p: V3, g: f32, fringe_top: f32) -> f32 {
-        if self.look.fringe { Self::hair_density(p, g, fringe_top) } else { 0.0 }
+        if DEMO_ONLY || self.look.fringe { Self::hair_density(p, g, fringe_top) } else { 0.0 }
     }
 
     #[inline]
@@ -1509,7 +1519,7 @@ impl Scene {
         albedo = mul3(albedo, lerp3([1.0, 1.0, 1.0], self.look.root_tint, cover));
         // Eyes and lips, on the whole face.
         let (mut paint_shine, mut paint_ao) = (1.0, 1.0);
-        if self.look.face && p.z > 20.0 && p.y < GLABELLA_Y {
+        if !DEMO_ONLY && self.look.face && p.z > 20.0 && p.y < GLABELLA_Y {
             (albedo, paint_shine, paint_ao) = face_paint(p, albedo);
         }
 
@@ -1522,7 +1532,7 @@ impl Scene {
                 ao *= 1.0 - 0.35 * smoothstep(1.3, 0.7, d2.sqrt());
             }
         }
-        if self.look.face {
+        if !DEMO_ONLY && self.look.face {
             // The brow ridge shades the eye sockets.
             ao *= (1.0 - 0.3 * bell((p.y - (GLABELLA_Y - 14.0)) / 6.0) * broad.face()) * paint_ao;
         } else {
@@ -1591,11 +1601,11 @@ impl Scene {
                 self.shade_head(p, self.head.normal(p), px, py, broad)
             }
             BG => self.backdrop(px, py),
-            NOSE | NECK => {
+            NOSE | NECK if !DEMO_ONLY => {
                 let p = self.point(px, py, t);
                 self.shade_head(p, self.solid(class).normal(p), px, py, broad)
             }
-            BODY => {
+            BODY if !DEMO_ONLY => {
                 let p = self.point(px, py, t);
                 self.shade_cloth(p, self.solid(class).normal(p))
             }
@@ -1615,7 +1625,7 @@ impl Scene {
             pixels: vec![255; w * h * 4],
             parts: vec![Part::Background; w * h],
         };
-        if self.demo {
+        if DEMO_ONLY || self.demo {
             self.trace_pass(&mut frame);
         } else {
             self.trace_every_pixel(&mut frame);
@@ -1682,8 +1692,8 @@ impl Scene {
     fn part(&self, class: u8, t: f32, g: f32, px: f32, py: f32, broad: Broad) -> Part {
         match class {
             BG => Part::Background,
-            BODY => Part::Clothing,
-            NOSE | NECK => Part::Face,
+            BODY if !DEMO_ONLY => Part::Clothing,
+            NOSE | NECK if !DEMO_ONLY => Part::Face,
             HEAD if g <= 0.0 => {
                 let p = self.point(px, py, t);
                 let above_brows = p.y > GLABELLA_Y - 12.0 && Self::brow_density(p) < 0.05;
@@ -1871,7 +1881,7 @@ impl Scene {
         let cell_mm2 = (cell * cell) as f32 / (s * s);
         // Off the demo, hairs lie in locks about a pixel wide (as many hairs' worth of ink in
         // fewer, wider strokes): hair then looks as busy as it does in photos.
-        let lock = if self.demo { 1.0 } else { (1.2 / (HAIR_WIDTH_MM * s)).max(1.0) };
+        let lock = if DEMO_ONLY || self.demo { 1.0 } else { (1.2 / (HAIR_WIDTH_MM * s)).max(1.0) };
         for cy in (0..h).step_by(cell) {
             for cx in (0..w).step_by(cell) {
                 let (x, y) = ((cx + cell / 2).min(w - 1), (cy + cell / 2).min(h - 1));
@@ -1948,7 +1958,7 @@ impl Scene {
         let th = dir.dot(key.half);
         let mut sheen = pow2k((1.0 - th * th).max(0.0), 4) * 0.06;
         let mut tint = dice.range(0.75, 1.35) * lerp(2.2, 1.0, vigour);
-        if !self.demo {
+        if !DEMO_ONLY && !self.demo {
             // Hairs lie in clumps, lighter or darker together: what makes hair look busy in a
             // photo whose pixels are wider than a hair.
             let (u, v) = surface_uv(root);

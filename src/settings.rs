@@ -4,9 +4,11 @@
 //! camelCase in JSON; missing fields take their defaults, unknown fields are refused (a typo in
 //! an embedder's settings should be an error, not silently ignored).
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::error::PreviewError;
+
+mod read;
 
 /// Settings format version, bumped when a field changes meaning.
 pub const SETTINGS_VERSION: u32 = 1;
@@ -41,8 +43,8 @@ pub const STRIP_WIDTH_RANGE: (f32, f32) = (0.5, 30.0);
 pub const DOT_DIAMETER_RANGE: (f32, f32) = (0.3, 20.0);
 pub const PATCH_RADIUS_RANGE: (f32, f32) = (2.0, 120.0);
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Settings {
     pub version: u32,
     /// Seed of the impression field: the same seed places the same impressions.
@@ -93,7 +95,7 @@ impl Default for Settings {
     }
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum PigmentChoice {
     /// The colour suggested from the photo's remaining hair and skin.
@@ -108,8 +110,8 @@ pub enum PigmentChoice {
 
 /// The photo's physical scale: from the pupils when the visitor marked them (the average adult
 /// pupil distance is 63 mm), otherwise from the head's width.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ScaleSetting {
     /// Centres of the two pupils as fractions of the image (x of its width, y of its height).
     pub eyes: Option<[[f32; 2]; 2]>,
@@ -126,7 +128,7 @@ impl Default for ScaleSetting {
 }
 
 /// What the client comes for. Each is a preset of area and rendering.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Treatment {
     /// The shaved look over all visible scalp, behind the hairline when one is drawn.
@@ -146,8 +148,8 @@ pub enum Treatment {
 
 /// The treatment area: a starting area, the hairline, shapes (scars, patches), then the
 /// visitor's brush strokes in order.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Area {
     pub base: AreaBase,
     /// The front edge of the treated scalp; none = the scalp's own edge.
@@ -159,15 +161,14 @@ pub struct Area {
 /// A hairline through five handles, in image order from one side to the other: temple peak,
 /// frontotemporal point, mid-frontal point, frontotemporal point, temple peak. Coordinates are
 /// fractions of the image. The treated side is the one away from the face.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Hairline {
-    #[serde(default)]
     pub style: HairlineStyle,
     pub points: [[f32; 2]; 5],
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum HairlineStyle {
     /// Soft and broken: a wide, irregular transition.
@@ -182,8 +183,8 @@ pub enum HairlineStyle {
 }
 
 /// A shape added to the area. Positions are fractions of the image; sizes are in mm.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
 pub enum Shape {
     /// A strip scar (FUT) along a line, `width` mm wide.
     Strip { points: Vec<[f32; 2]>, width: f32 },
@@ -193,7 +194,7 @@ pub enum Shape {
     Patch { center: [f32; 2], radii: [f32; 2], angle: f32 },
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum AreaBase {
     /// The scalp as detected on the photo (or known exactly, on the demo head).
@@ -203,7 +204,7 @@ pub enum AreaBase {
     Empty,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Tool {
     #[default]
@@ -213,10 +214,9 @@ pub enum Tool {
 
 /// One brush stroke. Coordinates are fractions of the image (x of its width, y of its height)
 /// and the radius a fraction of its width, so strokes survive any resize of the photo.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Stroke {
-    #[serde(default)]
     pub tool: Tool,
     pub radius: f32,
     pub points: Vec<[f32; 2]>,
@@ -327,14 +327,6 @@ impl Settings {
     }
 }
 
-/// `text` cut to at most `max` characters, with an ellipsis when cut.
-fn shortened(text: String, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        Some((end, _)) => format!("{}…", &text[..end]),
-        None => text,
-    }
-}
-
 fn in_range(point: &[f32; 2], (min, max): (f32, f32)) -> bool {
     point.iter().all(|v| (min..=max).contains(v))
 }
@@ -400,32 +392,10 @@ impl Limits {
     }
 }
 
-/// Reads settings from JSON: defaults for missing fields, errors for unknown or invalid ones.
+/// Reads settings from JSON: defaults for missing fields, errors naming the field for unknown,
+/// repeated or invalid ones.
 pub fn from_json(json: &str) -> Result<Settings, PreviewError> {
-    // serde would also take a JSON array of the fields in order: nobody means that.
-    if !json.trim_start().starts_with('{') {
-        return Err(PreviewError::Setting { field: "settings".into(), message: "must be a JSON object".into() });
-    }
-    let mut reader = serde_json::Deserializer::from_str(json);
-    let settings: Settings = serde_path_to_error::deserialize(&mut reader).map_err(|e| {
-        let path = e.path().to_string();
-        // Line and column mean nothing for an object handed over by a script.
-        let message = e.inner().to_string();
-        let message = message.split(" at line ").next().unwrap_or(&message);
-        let message = if message.starts_with("invalid type: null") {
-            // JSON.stringify turns NaN and the infinities into null.
-            "must be a number, got null (NaN and infinities become null in JSON)".to_string()
-        } else if message == "trailing characters" {
-            "has more items than expected".to_string()
-        } else {
-            message.replace("expected f32", "expected a number").replace("expected u32", "expected a whole number from 0 to 4294967295")
-        };
-        // The path names the field ("area.strokes[0].radius"); "." when the object itself is at fault.
-        let field = if path.is_empty() || path == "." { "settings".to_string() } else { path };
-        // Both may quote the input (an unknown key, a string value): keep a long one readable.
-        PreviewError::Setting { field: shortened(field, 80), message: shortened(message, 300) }
-    })?;
-    reader.end().map_err(|_| PreviewError::Setting { field: "settings".into(), message: "must be one JSON object".into() })?;
+    let settings = read::settings(json)?;
     settings.validate()?;
     Ok(settings)
 }
@@ -440,12 +410,12 @@ mod tests {
         settings.validate().unwrap();
         let json = serde_json::to_string(&settings).unwrap();
         assert!(json.contains("\"impressionSize\":120"), "{json}");
-        assert_eq!(serde_json::from_str::<Settings>(&json).unwrap(), settings);
+        assert_eq!(from_json(&json).unwrap(), settings);
     }
 
     #[test]
     fn missing_fields_take_defaults() {
-        let settings: Settings = serde_json::from_str(r#"{"density": 40}"#).unwrap();
+        let settings = from_json(r#"{"density": 40}"#).unwrap();
         assert_eq!(settings.density, 40.0);
         assert_eq!(settings.shade, Settings::default().shade);
     }

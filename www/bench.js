@@ -5,7 +5,7 @@
 // task after that frame (its style, layout, paint and commit done).
 
 import init, { Preview } from './pkg/smp_preview.js';
-import './smp-preview.js';
+import './pkg/smp-preview.js';
 
 const SIZES = { '2 MP': [1632, 1224], '8 MP': [3264, 2448] };
 

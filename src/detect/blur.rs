@@ -154,7 +154,7 @@ fn measure_line(line: &[f32], filters: &Filters, edges: &mut Vec<Edge>, near: im
     let mut peaks: Vec<usize> = (1..line.len().saturating_sub(1))
         .filter(|&i| fine[i] >= MIN_SLOPE && fine[i] >= fine[i - 1] && fine[i] > fine[i + 1] && near(i))
         .collect();
-    peaks.sort_by(|&a, &b| fine[b].total_cmp(&fine[a]));
+    crate::order::sort_by_f32(&mut peaks, |&i| -fine[i]);
     peaks.truncate(TRIES_PER_LINE);
     // Pixels already explained by a measured step: noise along a soft ramp makes several
     // peaks of the finest filter, which are all the same edge.
@@ -218,7 +218,7 @@ fn weighted_quantile(edges: &mut [Edge], q: f32) -> Option<f32> {
     if edges.len() < MIN_EDGES {
         return None;
     }
-    edges.sort_by(|a, b| a.sigma.total_cmp(&b.sigma));
+    crate::order::sort_by_f32(edges, |e| e.sigma);
     let total: f32 = edges.iter().map(|e| e.height).sum();
     let mut seen = 0.0;
     for e in edges.iter() {

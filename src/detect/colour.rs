@@ -24,7 +24,7 @@ fn trimmed_colour(work: &Working, ycc: &Ycc, region: &Region, (lo, hi): (f32, f3
     if lumas.is_empty() {
         return None;
     }
-    lumas.sort_unstable_by(f32::total_cmp);
+    crate::order::sort_by_f32(&mut lumas, |&v| v);
     let at = |q: f32| lumas[((lumas.len() - 1) as f32 * q).round() as usize];
     let (min, max) = (at(lo), at(hi));
     let (mut sum, mut n) = ([0.0f64; 3], 0usize);

@@ -78,7 +78,7 @@ pub(super) fn find_eyes(photo: &RgbaImage, head: &Head, brows: (usize, usize), f
             .filter(|c| (0.06..=0.36).contains(&((c.x as f32 - mid) * sign / breadth)) && !is_brow(c))
             .copied()
             .collect();
-        found.sort_by(|a, c| c.score.total_cmp(&a.score));
+        crate::order::sort_by_f32(&mut found, |c| -c.score);
         found.truncate(4);
         found
     };

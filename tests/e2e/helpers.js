@@ -56,8 +56,8 @@ export async function serve(root = WWW) {
 }
 
 export async function launch() {
-  if (!existsSync(path.join(WWW, 'pkg', 'smp_preview_bg.wasm'))) {
-    throw new Error('www/pkg is missing: run scripts/build.sh first');
+  if (!['smp_preview_bg.wasm', 'smp-preview.js'].every((file) => existsSync(path.join(WWW, 'pkg', file)))) {
+    throw new Error('www/pkg is missing or out of date: run scripts/build.sh first');
   }
   return chromium.launch({
     executablePath: '/usr/bin/chromium',

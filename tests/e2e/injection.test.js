@@ -65,7 +65,7 @@ test('markup in every text attribute stays text', async () => {
 test('locale strings with markup stay text', async () => {
   const { page, problems } = await env.open({ path: 'examples/blank.html' });
   await page.evaluate(async () => {
-    const { STRINGS } = await import(new URL('smp-preview.js', new URL('..', location.href)).href);
+    const { STRINGS } = await import(new URL('pkg/smp-preview.js', new URL('..', location.href)).href);
     STRINGS.xx = { ...STRINGS.en, upload: '<img src=x onerror="window.__xss=1">Upload', dropHere: '\'; } * { display: none } x { content: \'', sliders: { ...STRINGS.en.sliders, density: ['<b>Density</b>', '<script>window.__xss=1</script>', 'per cm²'] } };
   });
   await addElement(page, { lang: 'xx' });

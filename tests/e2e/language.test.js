@@ -54,7 +54,7 @@ test('lang="es": Spanish throughout, from the table, with numbers written the Sp
   });
   await settle(page);
   const table = await page.evaluate(async () => {
-    const { STRINGS } = await import('./smp-preview.js');
+    const { STRINGS } = await import('./pkg/smp-preview.js');
     const flat = (value, into = []) => {
       if (typeof value === 'string') into.push(value);
       else if (Array.isArray(value) || (value && typeof value === 'object')) Object.values(value).forEach((v) => flat(v, into));

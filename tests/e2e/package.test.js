@@ -1,5 +1,5 @@
-// Packaging: `npm pack` of www/ holds the element, its wasm, the type declarations and the
-// changelog, and every `exports` target exists. (No browser needed.)
+// Packaging: `npm pack` of www/ holds the element (minified, beside its wasm), the type
+// declarations and the changelog, and every `exports` target exists. (No browser needed.)
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -19,7 +19,7 @@ test('npm pack: the element, its wasm, types and changelog, with exports that re
 
   const [result] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: WWW, encoding: 'utf8' }));
   const files = result.files.map((f) => f.path).sort();
-  assert.deepEqual(files, ['CHANGELOG.md', 'README.md', 'package.json', 'pkg/smp_preview.js', 'pkg/smp_preview_bg.wasm', 'smp-preview.d.ts', 'smp-preview.js']);
+  assert.deepEqual(files, ['CHANGELOG.md', 'README.md', 'package.json', 'pkg/smp-preview.js', 'pkg/smp_preview.js', 'pkg/smp_preview_bg.wasm', 'smp-preview.d.ts']);
 
   const targets = [];
   const walk = (value) => (typeof value === 'string' ? targets.push(value) : Object.values(value).forEach(walk));
@@ -28,9 +28,13 @@ test('npm pack: the element, its wasm, types and changelog, with exports that re
     assert.ok(files.includes(path.posix.normalize(target)), `${target} is packed`);
     assert.ok(existsSync(path.join(WWW, target)), `${target} exists`);
   }
-  // The module finds its wasm next to itself, as packed.
-  const element = readFileSync(path.join(WWW, 'smp-preview.js'), 'utf8');
-  assert.match(element, /new URL\('\.\/pkg\/smp_preview\.js', import\.meta\.url\)/);
+  // The module finds its wasm next to itself, as packed: the minified one in pkg/ (what is
+  // shipped) and its readable source in www/ (which a page may load while developing).
+  const element = readFileSync(path.join(WWW, 'pkg', 'smp-preview.js'), 'utf8');
+  assert.match(element, /new URL\(["']\.\/smp_preview\.js["'], ?import\.meta\.url\)/);
+  const source = readFileSync(path.join(WWW, 'smp-preview.js'), 'utf8');
+  assert.match(source, /new URL\('\.\/pkg\/smp_preview\.js', import\.meta\.url\)/);
+  assert.ok(element.length < source.length / 1.3, `minified: ${element.length} bytes from ${source.length}`);
   // The declarations name the element and every event it fires.
   const types = readFileSync(path.join(WWW, 'smp-preview.d.ts'), 'utf8');
   for (const name of ["'smp-preview': SmpPreview", "'smp-ready'", "'smp-change'", "'smp-error'", "'smp-analytics'", 'exportImage', 'shareUrl']) {
