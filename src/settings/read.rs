@@ -327,7 +327,9 @@ impl Reader<'_> {
             }
             let key = self.string()?;
             let Some(i) = fields.iter().position(|&f| f == key) else {
-                return Err(self.error_at(&cut(&key), &format!("is not a setting here; expected one of {}", quoted(fields))));
+                // A blank name is shown in quotes, so the message still points at something.
+                let name = if key.trim().is_empty() { format!("\"{key}\"") } else { cut(&key) };
+                return Err(self.error_at(&name, &format!("is not a setting here; expected one of {}", quoted(fields))));
             };
             if seen & (1 << i) != 0 {
                 return Err(self.error_at(fields[i], "appears twice"));
@@ -712,6 +714,9 @@ mod tests {
         let (field, message) = refused(r#"{"scale": {"headWidth": 150, "eyeColour": "blue"}}"#);
         assert_eq!(field, "scale.eyeColour");
         assert!(message.contains("\"pupilDistance\""), "{message}");
+        // A blank name still names something (found by the hostile-settings property test).
+        assert_eq!(refused(r#"{"": 1}"#).0, "\"\"");
+        assert_eq!(refused(r#"{"scale": {" ": 1}}"#).0, "scale.\" \"");
         let (field, message) = refused(r#"{"area": {"shapes": [{"kind": "dot", "center": [0.5, 0.5], "diameter": 2, "width": 3}]}}"#);
         assert_eq!(field, "area.shapes[0].width");
         assert!(message.contains("dot") && message.contains("\"diameter\""), "{message}");
