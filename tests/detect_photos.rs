@@ -108,6 +108,24 @@ fn check(annotation: &Annotation, photo: &RgbaImage, analysis: &Analysis) -> Vec
     problems
 }
 
+/// The fewest photo pixels (along a row or column, whichever is further) between the box
+/// (fractions of width and height) and any pixel the mask weighs above 0; 0 inside it.
+fn clearance(mask: &smp_preview::Mask, [x0, y0, x1, y1]: [f32; 4]) -> u32 {
+    let (w, h) = (mask.width as f32, mask.height as f32);
+    let (bx0, by0, bx1, by1) = ((x0 * w) as i64, (y0 * h) as i64, (x1 * w).ceil() as i64 - 1, (y1 * h).ceil() as i64 - 1);
+    let mut best = u32::MAX;
+    for y in 0..mask.height {
+        for x in 0..mask.width {
+            if mask.get(x, y) > 0.0 {
+                let dx = (bx0 - x as i64).max(x as i64 - bx1).max(0);
+                let dy = (by0 - y as i64).max(y as i64 - by1).max(0);
+                best = best.min(dx.max(dy) as u32);
+            }
+        }
+    }
+    best
+}
+
 /// The guess over the photo with the annotation's boxes and points (see the header).
 fn dump_picture(photo: &RgbaImage, analysis: &Analysis, annotation: &Annotation, ear: Option<[f32; 4]>) -> RgbaImage {
     let mut picture = photo.clone();
@@ -183,7 +201,7 @@ fn scalp_guess_matches_the_annotations() {
     }
     let fixture = fixture();
     let mut failures = Vec::new();
-    println!("{:<44} {:<6} {:<6} {:>8} {:>9} {:>6}  result", "photo", "view", "found", "ms", "breadth", "area");
+    println!("{:<44} {:<6} {:<6} {:>8} {:>9} {:>6} {:>5}  result", "photo", "view", "found", "ms", "breadth", "area", "ears");
     for (name, path, annotation) in fixture.annotated(&paths) {
         let photo = support::load_jpeg(path);
         let started = Instant::now();
@@ -203,7 +221,15 @@ fn scalp_guess_matches_the_annotations() {
         let area = analysis.scalp.area() / (photo.width * photo.height) as f32;
         let found = diagnosis.map_or("none", |d| d.view);
         let verdict = if problems.is_empty() { "pass".to_string() } else { format!("FAIL: {}", problems.join("; ")) };
-        println!("{name:<44} {:<6} {found:<6} {ms:>8.1} {breadth:>9.2} {:>5.1}%  {verdict}", annotation.view, 100.0 * area);
+        // How close the guess comes to the annotated ears (photo pixels), for tuning.
+        let ears = annotation
+            .exclude
+            .iter()
+            .filter(|e| e.what == "ear")
+            .map(|e| clearance(&analysis.scalp, e.bounds))
+            .min()
+            .map_or("-".to_string(), |d| d.to_string());
+        println!("{name:<44} {:<6} {found:<6} {ms:>8.1} {breadth:>9.2} {:>5.1}% {ears:>5}  {verdict}", annotation.view, 100.0 * area);
         if !problems.is_empty() {
             failures.push(format!("{name}: {}", problems.join("; ")));
         }

@@ -62,7 +62,8 @@ pub fn save_png(image: &RgbaImage, path: &Path) {
 }
 
 /// The guess's working labels, three times enlarged: backdrop dark blue, other foreground
-/// brown, skin tan, the head's skin light, features green, the scalp hatched red.
+/// brown, skin tan, the head's skin light, features green, the scalp hatched red, the ear's
+/// extent on a profile hatched blue.
 pub fn labels_picture(d: &smp_preview::detect::Diagnosis) -> RgbaImage {
     let (w, h) = d.work_size;
     let mut picture = RgbaImage::filled(3 * w as u32, 3 * h as u32, [0, 0, 0, 255]);
@@ -81,6 +82,9 @@ pub fn labels_picture(d: &smp_preview::detect::Diagnosis) -> RgbaImage {
             }
             if l & 16 != 0 && (x + y) % 4 < 2 {
                 c = [255, 0, 0];
+            }
+            if l & 32 != 0 && (x + 4 - y % 4) % 4 < 2 {
+                c = [0, 60, 255];
             }
             picture.set_pixel(x as u32, y as u32, [c[0], c[1], c[2], 255]);
         }
