@@ -38,7 +38,6 @@ const MAX_STRAY: f64 = 0.005;
 const SHORT_OF_TARGET: &[(&str, f64, f64, &str)] = &[
     ("Front skin I blond fringe", 0.83, 0.008, "fair fringe hairs spill over the dome's edge"),
     ("Front skin V grey fringe", 0.78, 0.005, "the temples of very dark skin in shade read as not skin"),
-    ("Left skin VI brown bald", 0.83, 0.005, "the shaded rim of the outline and the nape read as not skin"),
 ];
 
 /// A proposed pixel is one the guess weighs above a half.

@@ -213,7 +213,11 @@ fn guess_on(photo: &RgbaImage, work: &Working) -> Option<Guess> {
     // edge is found again at full resolution (see `refine_edge`).
     let background = labels.map(|l| l == BACKGROUND);
     let r = ((0.025 * b).round() as usize).max(1);
-    let soft = box_blur(&scalp.or(&background).as_plane(), r)
+    // The outline's rim, where the skin turns away from the camera, can read as neither skin
+    // nor backdrop (dark on dark skin): a pixel of it between head and backdrop counts with
+    // the backdrop here, not as hair the edge must soften towards.
+    let rim = Region::from_fn(w, h, |x, y| !head.filled.at(x, y) && !background.at(x, y)).and(&dilate(&background, 1));
+    let soft = box_blur(&scalp.or(&background).or(&rim).as_plane(), r)
         .zip(&scalp, |v, inside| if inside { ((v - 0.5) * 2.0).clamp(0.0, 1.0) } else { 0.0 });
     let edge = edge_colours(work, &scalp, &background);
     let skin_colour = colour::skin_colour(work, &ycc, &erode(&scalp, 1));
