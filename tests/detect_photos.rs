@@ -10,6 +10,7 @@
 //! more) with the annotated boxes outlined: red where nothing may be inked (backdrop, face,
 //! ears, neck, clothing), yellow on hair, green dots on the bald points, and the ear found on
 //! a profile outlined in cyan; also the working labels (see `support::labels_picture`).
+//! `SMP_NOTES=1` prints the evidence each guess went by.
 #![cfg(not(target_arch = "wasm32"))]
 
 mod support;
@@ -219,6 +220,7 @@ fn scalp_guess_matches_the_annotations() {
         }
         let breadth = analysis.scale.px(HEAD_BREADTH_MM) / photo.width as f32;
         let area = analysis.scalp.area() / (photo.width * photo.height) as f32;
+        let notes = diagnosis.as_ref().map_or(String::new(), |d| d.notes.clone());
         let found = diagnosis.map_or("none", |d| d.view);
         let verdict = if problems.is_empty() { "pass".to_string() } else { format!("FAIL: {}", problems.join("; ")) };
         // How close the guess comes to the annotated ears (photo pixels), for tuning.
@@ -230,6 +232,10 @@ fn scalp_guess_matches_the_annotations() {
             .min()
             .map_or("-".to_string(), |d| d.to_string());
         println!("{name:<44} {:<6} {found:<6} {ms:>8.1} {breadth:>9.2} {:>5.1}% {ears:>5}  {verdict}", annotation.view, 100.0 * area);
+        // `SMP_NOTES=1` prints the evidence the guess went by.
+        if std::env::var_os("SMP_NOTES").is_some() {
+            println!("    {notes}");
+        }
         if !problems.is_empty() {
             failures.push(format!("{name}: {}", problems.join("; ")));
         }

@@ -190,13 +190,13 @@ fn guess_on(photo: &RgbaImage, work: &Working) -> Option<Guess> {
         View::Front { left, right } => eyes::find_eyes(photo, &head, (left, right), work.factor),
         _ => None,
     };
-    let eye_row = eyes.map(|[a, c]| (a[1] + c[1]) / 2.0 / work.factor as f32 - 0.5);
+    let pupils = eyes.map(|e| e.map(|[x, y]| [x / work.factor as f32 - 0.5, y / work.factor as f32 - 0.5]));
     // On a profile, the ear's own extent, grown from the folds found in it.
     let ear_shape = match view {
         View::Side { ear: Some(e), .. } => Some(ear::ear_region(&head, &ycc, &e)),
         _ => None,
     };
-    let zone = scalp_zone(&head, view, eye_row, ear_shape.as_ref());
+    let zone = scalp_zone(&head, view, pupils, ear_shape.as_ref());
     let b = head.breadth;
 
     // Head skin plus bright enclosed gaps (highlights; not eyes or hair patches), without

@@ -250,25 +250,31 @@ fn smoothstep(e0: f32, e1: f32, x: f32) -> f32 {
 
 /// The working pixels where, for this view, scalp may lie: above a hairline placed from the
 /// head's landmarks as a clinic would draw it, and away from the ears.
-pub(super) fn scalp_zone(head: &Head, view: View, eye_row: Option<f32>, ear_shape: Option<&Region>) -> Region {
+/// `pupils` are the eyes found on a front view (working pixels, the left one first).
+pub(super) fn scalp_zone(head: &Head, view: View, pupils: Option<[[f32; 2]; 2]>, ear_shape: Option<&Region>) -> Region {
     let (w, h) = (head.features.w, head.features.h);
     let b = head.breadth;
     let crown = head.crown as f32;
     match view {
         View::Front { left, right } => {
-            let mid_row = (left + right) / 2;
-            let cx = head.centre[mid_row];
-            let slope = ((right as f32 - left as f32) / (0.5 * b)).clamp(-0.12, 0.12);
-            // The brows' row found may be their top or, for fair brows, the eyes below them:
-            // the pupils, where found, say where they are.
-            let brows = eye_row.map_or_else(
+            // The brows' rows found may be their top or, for fair brows, the eyes below them,
+            // and fair or grey brows on dark skin are found unevenly: the pupils, where found,
+            // say where the brows are and how the face is tilted.
+            let (brows, slope) = match pupils {
+                Some([l, r]) => {
+                    let slope = (r[1] - l[1]) / (r[0] - l[0]).max(1.0);
+                    ((l[1] + r[1]) / 2.0 - EYES_BELOW_BROWS * b, slope.clamp(-0.12, 0.12))
+                }
                 // The features' own middle, less their usual half-height: thick or fair brows
                 // are first found above or below their top.
-                || (brow_middle(head, left, -1.0) + brow_middle(head, right, 1.0)) / 2.0 - 0.03 * b,
-                |e| e - EYES_BELOW_BROWS * b,
-            );
+                None => (
+                    (brow_middle(head, left, -1.0) + brow_middle(head, right, 1.0)) / 2.0 - 0.03 * b,
+                    ((right as f32 - left as f32) / (0.5 * b)).clamp(-0.12, 0.12),
+                ),
+            };
+            let cx = head.centre[(left + right) / 2];
             let d = (brows - crown) / b;
-            super::note(format_args!("front: brows at {:.2} b (rows {left} {right}, eyes {eye_row:?})", d));
+            super::note(format_args!("front: brows at {:.2} b, slope {slope:.2} (rows {left} {right}, pupils {pupils:?})", d));
             let f = forehead(d);
             // The face's lower edge, without the nose (for views from high above, where the
             // hairline follows the head's front edge round the sides).
