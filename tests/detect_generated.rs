@@ -11,7 +11,8 @@
 //!
 //! `SMP_DUMP=<folder>` writes, for each head, the picture with the guess over it: pink where
 //! it is right, red on face, ears, shoulders or backdrop, orange on the forehead, yellow on the
-//! fringe, cyan where it misses bald scalp; also the working labels and the exact parts.
+//! fringe, cyan where it misses bald scalp; also the working labels, the exact parts and the
+//! picture itself.
 //! `SMP_ONLY=<text>` measures only the heads whose name contains the text.
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -35,14 +36,7 @@ const MAX_STRAY: f64 = 0.005;
 /// over union and stray share it must keep meanwhile (a little under what it reached when
 /// this list was made), and why it falls short. The table printed by the test marks them.
 const SHORT_OF_TARGET: &[(&str, f64, f64, &str)] = &[
-    ("Front skin I blond fringe", 0.83, 0.008, "fair fringe hairs spill over the dome's edge"),
-    ("Front skin V grey fringe", 0.78, 0.005, "the temples of very dark skin in shade read as not skin"),
-    ("Left skin I blond fringe", 0.81, 0.005, "the fair fringe's edge"),
-    ("Left skin IV black bald", 0.75, 0.006, "no hairline shows: the scalp round and behind the ear is left out"),
-    ("Left skin VI brown bald", 0.66, 0.005, "no hairline shows: the scalp round and behind the ear is left out"),
-    ("Right skin I blond fringe", 0.81, 0.007, "the fair fringe's edge"),
-    ("Right skin IV black bald", 0.76, 0.006, "no hairline shows: the scalp round and behind the ear is left out"),
-    ("Right skin VI brown bald", 0.72, 0.005, "no hairline shows: the scalp round and behind the ear is left out"),
+    ("Front skin I blond fringe", 0.86, 0.009, "fair fringe hairs at the dome's and temples' edge pass for scalp"),
 ];
 
 /// A proposed pixel is one the guess weighs above a half.
@@ -137,9 +131,10 @@ fn measure(case: &Case) -> Measured {
         std::fs::create_dir_all(&dir).expect("dump folder");
         support::save_png(&picture, &dir.join(format!("{}.png", name.replace(' ', "_"))));
         if let Some(d) = &diagnosis {
-            support::save_png(&labels_picture(d), &dir.join(format!("{}_labels.png", name.replace(' ', "_"))));
+            support::save_png(&support::labels_picture(d), &dir.join(format!("{}_labels.png", name.replace(' ', "_"))));
         }
         support::save_png(&parts_picture(&head), &dir.join(format!("{}_parts.png", name.replace(' ', "_"))));
+        support::save_png(&head.image, &dir.join(format!("{}_photo.png", name.replace(' ', "_"))));
     }
     // The scale: the head's breadth (150 mm) from the guess against the generator's exact one.
     // Profiles measure the head's length instead; reported, not asserted.
@@ -179,33 +174,6 @@ fn parts_picture(head: &smp_preview::sample::SampleHead) -> smp_preview::RgbaIma
         for c in 0..3 {
             let v = &mut picture.pixels[i * 4 + c];
             *v = ((*v as u16 + tint[c]) / 2) as u8;
-        }
-    }
-    picture
-}
-
-/// The guess's working labels, three times enlarged: backdrop dark blue, other foreground
-/// brown, skin tan, the head's skin light, features green, the scalp hatched red.
-fn labels_picture(d: &smp_preview::detect::Diagnosis) -> smp_preview::RgbaImage {
-    let (w, h) = d.work_size;
-    let mut picture = smp_preview::RgbaImage::filled(3 * w as u32, 3 * h as u32, [0, 0, 0, 255]);
-    for y in 0..3 * h {
-        for x in 0..3 * w {
-            let l = d.labels[(y / 3) * w + x / 3];
-            let mut c = match l & 7 {
-                1 => [200, 160, 120],
-                2 => [40, 40, 90],
-                3 => [90, 60, 30],
-                4 => [255, 200, 150],
-                _ => [128, 128, 128],
-            };
-            if l & 8 != 0 {
-                c = [0, 200, 0];
-            }
-            if l & 16 != 0 && (x + y) % 4 < 2 {
-                c = [255, 0, 0];
-            }
-            picture.set_pixel(x as u32, y as u32, [c[0], c[1], c[2], 255]);
         }
     }
     picture

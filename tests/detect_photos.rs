@@ -5,6 +5,12 @@
 //! annotated ones, the pigment suggested against the hair colour recorded in photos.csv, and
 //! the photo's blur against photos resampled by a known amount. Every photo gets an area on
 //! its head and none in the picture's outer frame, which is backdrop or clothing on all of them.
+//!
+//! `SMP_DUMP=<folder>` writes, for each photo, the guess over it (pink, stronger where it weighs
+//! more) with the annotated boxes outlined: red where nothing may be inked (backdrop, face,
+//! ears, neck, clothing), yellow on hair, green dots on the bald points, and the ear found on
+//! a profile outlined in cyan; also the working labels (see `support::labels_picture`).
+//! `SMP_NOTES=1` prints the evidence each guess went by.
 #![cfg(not(target_arch = "wasm32"))]
 
 mod support;
@@ -103,6 +109,71 @@ fn check(annotation: &Annotation, photo: &RgbaImage, analysis: &Analysis) -> Vec
     problems
 }
 
+/// The fewest photo pixels (along a row or column, whichever is further) between the box
+/// (fractions of width and height) and any pixel the mask weighs above 0; 0 inside it.
+fn clearance(mask: &smp_preview::Mask, [x0, y0, x1, y1]: [f32; 4]) -> u32 {
+    let (w, h) = (mask.width as f32, mask.height as f32);
+    let (bx0, by0, bx1, by1) = ((x0 * w) as i64, (y0 * h) as i64, (x1 * w).ceil() as i64 - 1, (y1 * h).ceil() as i64 - 1);
+    let mut best = u32::MAX;
+    for y in 0..mask.height {
+        for x in 0..mask.width {
+            if mask.get(x, y) > 0.0 {
+                let dx = (bx0 - x as i64).max(x as i64 - bx1).max(0);
+                let dy = (by0 - y as i64).max(y as i64 - by1).max(0);
+                best = best.min(dx.max(dy) as u32);
+            }
+        }
+    }
+    best
+}
+
+/// The guess over the photo with the annotation's boxes and points (see the header).
+fn dump_picture(photo: &RgbaImage, analysis: &Analysis, annotation: &Annotation, ear: Option<[f32; 4]>) -> RgbaImage {
+    let mut picture = photo.clone();
+    let (w, h) = (photo.width, photo.height);
+    for y in 0..h {
+        for x in 0..w {
+            let v = analysis.scalp.get(x, y);
+            if v > 0.0 {
+                let p = picture.pixel(x, y);
+                let tint = [255.0, 60.0, 160.0];
+                let mix = |c: usize| (p[c] as f32 + (tint[c] - p[c] as f32) * 0.6 * v) as u8;
+                picture.set_pixel(x, y, [mix(0), mix(1), mix(2), 255]);
+            }
+        }
+    }
+    let mut outline = |[x0, y0, x1, y1]: [f32; 4], colour: [u8; 4]| {
+        let (x0, x1) = ((x0 as u32).min(w - 1), (x1 as u32).min(w - 1));
+        let (y0, y1) = ((y0 as u32).min(h - 1), (y1 as u32).min(h - 1));
+        for x in x0..=x1 {
+            picture.set_pixel(x, y0, colour);
+            picture.set_pixel(x, y1, colour);
+        }
+        for y in y0..=y1 {
+            picture.set_pixel(x0, y, colour);
+            picture.set_pixel(x1, y, colour);
+        }
+    };
+    for e in &annotation.exclude {
+        let [x0, y0, x1, y1] = e.bounds;
+        let colour = if e.what == "hair" { [255, 230, 0, 255] } else { [255, 0, 0, 255] };
+        outline([x0 * w as f32, y0 * h as f32, x1 * w as f32, y1 * h as f32], colour);
+    }
+    if let Some(ear) = ear {
+        outline(ear, [0, 230, 255, 255]);
+    }
+    for &[x, y] in &annotation.scalp {
+        let (cx, cy) = ((x * w as f32) as i64, (y * h as f32) as i64);
+        for (dx, dy) in (-2..=2).flat_map(|dx| (-2..=2).map(move |dy| (dx, dy))) {
+            let (px, py) = (cx + dx, cy + dy);
+            if (0..w as i64).contains(&px) && (0..h as i64).contains(&py) {
+                picture.set_pixel(px as u32, py as u32, [0, 200, 0, 255]);
+            }
+        }
+    }
+    picture
+}
+
 fn file_name(path: &Path) -> String {
     path.file_name().expect("file name").to_string_lossy().into_owned()
 }
@@ -131,18 +202,40 @@ fn scalp_guess_matches_the_annotations() {
     }
     let fixture = fixture();
     let mut failures = Vec::new();
-    println!("{:<44} {:<6} {:<6} {:>8} {:>9} {:>6}  result", "photo", "view", "found", "ms", "breadth", "area");
+    println!("{:<44} {:<6} {:<6} {:>8} {:>9} {:>6} {:>5}  result", "photo", "view", "found", "ms", "breadth", "area", "ears");
     for (name, path, annotation) in fixture.annotated(&paths) {
         let photo = support::load_jpeg(path);
         let started = Instant::now();
         let (analysis, diagnosis) = guess_scalp_explained(&photo);
         let ms = started.elapsed().as_secs_f64() * 1e3;
         let problems = check(annotation, &photo, &analysis);
+        if let Some(dir) = std::env::var_os("SMP_DUMP") {
+            let dir = PathBuf::from(dir);
+            std::fs::create_dir_all(&dir).expect("dump folder");
+            let ear = diagnosis.as_ref().and_then(|d| d.ear);
+            support::save_png(&dump_picture(&photo, &analysis, annotation, ear), &dir.join(name.replace(".jpg", ".png")));
+            if let Some(d) = &diagnosis {
+                support::save_png(&support::labels_picture(d), &dir.join(name.replace(".jpg", "_labels.png")));
+            }
+        }
         let breadth = analysis.scale.px(HEAD_BREADTH_MM) / photo.width as f32;
         let area = analysis.scalp.area() / (photo.width * photo.height) as f32;
+        let notes = diagnosis.as_ref().map_or(String::new(), |d| d.notes.clone());
         let found = diagnosis.map_or("none", |d| d.view);
         let verdict = if problems.is_empty() { "pass".to_string() } else { format!("FAIL: {}", problems.join("; ")) };
-        println!("{name:<44} {:<6} {found:<6} {ms:>8.1} {breadth:>9.2} {:>5.1}%  {verdict}", annotation.view, 100.0 * area);
+        // How close the guess comes to the annotated ears (photo pixels), for tuning.
+        let ears = annotation
+            .exclude
+            .iter()
+            .filter(|e| e.what == "ear")
+            .map(|e| clearance(&analysis.scalp, e.bounds))
+            .min()
+            .map_or("-".to_string(), |d| d.to_string());
+        println!("{name:<44} {:<6} {found:<6} {ms:>8.1} {breadth:>9.2} {:>5.1}% {ears:>5}  {verdict}", annotation.view, 100.0 * area);
+        // `SMP_NOTES=1` prints the evidence the guess went by.
+        if std::env::var_os("SMP_NOTES").is_some() {
+            println!("    {notes}");
+        }
         if !problems.is_empty() {
             failures.push(format!("{name}: {}", problems.join("; ")));
         }

@@ -27,9 +27,10 @@
 //!    far above the face the camera is (told by how far the brows lie below the crown), the
 //!    temples dropping towards the ears at the sides; ears that stand out from the outline are
 //!    left out. Top: all but a sliver of forehead at the front edge. Profile: from the forehead
-//!    down to the ear's top, round the ear, and behind it down to the nape (where no ear was
-//!    found, one is assumed where a profile has it). Back: down to the nape, where the outline
-//!    has narrowed to the neck, without the ears.
+//!    down to the ear's top, round the ear, and behind it down to the nape; the ear's extent is
+//!    grown from its folds to its rim over the photo's colour edges (see `ear`), and where no
+//!    ear was found, one is assumed where a profile has it and given a wide berth. Back: down
+//!    to the nape, where the outline has narrowed to the neck, without the ears.
 //! 6. **Fringe.** Within the zone, patches several times busier than the bald scalp and darker,
 //!    greyer or lighter than it are hair the skin model took for skin (fair, grey or brown
 //!    fringes); they are left out, with specks and strips cut off from the main scalp.
@@ -47,6 +48,7 @@
 
 mod blur;
 mod colour;
+mod ear;
 mod eyes;
 mod fringe;
 mod grid;
@@ -110,7 +112,8 @@ pub struct Diagnosis {
     /// The ear found on a profile: its box x0, y0, x1, y1.
     pub ear: Option<[f32; 4]>,
     /// Working copy size and downscale factor, and per working pixel: 0 unknown, 1 skin,
-    /// 2 background, 3 other foreground; 4 the head's skin, +8 a feature, +16 the scalp.
+    /// 2 background, 3 other foreground; 4 the head's skin, +8 a feature, +16 the scalp, +32
+    /// the ear's extent found on a profile.
     pub work_size: (usize, usize),
     pub factor: u32,
     pub labels: Vec<u8>,
@@ -187,8 +190,13 @@ fn guess_on(photo: &RgbaImage, work: &Working) -> Option<Guess> {
         View::Front { left, right } => eyes::find_eyes(photo, &head, (left, right), work.factor),
         _ => None,
     };
-    let eye_row = eyes.map(|[a, c]| (a[1] + c[1]) / 2.0 / work.factor as f32 - 0.5);
-    let zone = scalp_zone(&head, view, eye_row);
+    let pupils = eyes.map(|e| e.map(|[x, y]| [x / work.factor as f32 - 0.5, y / work.factor as f32 - 0.5]));
+    // On a profile, the ear's own extent, grown from the folds found in it.
+    let ear_shape = match view {
+        View::Side { ear: Some(e), .. } => Some(ear::ear_region(&head, &ycc, &e)),
+        _ => None,
+    };
+    let zone = scalp_zone(&head, view, pupils, ear_shape.as_ref());
     let b = head.breadth;
 
     // Head skin plus bright enclosed gaps (highlights; not eyes or hair patches), without
@@ -205,7 +213,11 @@ fn guess_on(photo: &RgbaImage, work: &Working) -> Option<Guess> {
     // edge is found again at full resolution (see `refine_edge`).
     let background = labels.map(|l| l == BACKGROUND);
     let r = ((0.025 * b).round() as usize).max(1);
-    let soft = box_blur(&scalp.or(&background).as_plane(), r)
+    // The outline's rim, where the skin turns away from the camera, can read as neither skin
+    // nor backdrop (dark on dark skin): a pixel of it between head and backdrop counts with
+    // the backdrop here, not as hair the edge must soften towards.
+    let rim = Region::from_fn(w, h, |x, y| !head.filled.at(x, y) && !background.at(x, y)).and(&dilate(&background, 1));
+    let soft = box_blur(&scalp.or(&background).or(&rim).as_plane(), r)
         .zip(&scalp, |v, inside| if inside { ((v - 0.5) * 2.0).clamp(0.0, 1.0) } else { 0.0 });
     let edge = edge_colours(work, &scalp, &background);
     let skin_colour = colour::skin_colour(work, &ycc, &erode(&scalp, 1));
@@ -234,7 +246,8 @@ fn guess_on(photo: &RgbaImage, work: &Working) -> Option<Guess> {
         labels: (0..w * h)
             .map(|i| {
                 let on_head = if head.skin.v[i] { 4 } else { labels.v[i] };
-                on_head + 8 * head.features.v[i] as u8 + 16 * scalp.v[i] as u8
+                let ear = ear_shape.as_ref().is_some_and(|e| e.v[i]);
+                on_head + 8 * head.features.v[i] as u8 + 16 * scalp.v[i] as u8 + 32 * ear as u8
             })
             .collect(),
         skin: p.v.clone(),

@@ -88,16 +88,27 @@ fn farthest_feature(head: &Head, y0: f32, y1: f32) -> f32 {
     best
 }
 
+/// The ear's folds seen from the side: the largest tall patch of features inside the outline,
+/// at an ear's height. Off the midline either way while the view is not known (a face's nose
+/// lies on it); once the profile's face is known, anywhere from the midline back.
+fn ear_blob(spots: &[Blob], face: Option<f32>) -> Option<Blob> {
+    spots
+        .iter()
+        .filter(|s| s.h >= 0.18 && s.h >= 1.4 * s.w && (0.4..=1.0).contains(&s.cy))
+        .filter(|s| match face {
+            None => (0.08..=0.38).contains(&s.cx.abs()),
+            Some(f) => (0.0..=0.38).contains(&(-f * s.cx)),
+        })
+        .max_by(|a, c| a.area.total_cmp(&c.area))
+        .copied()
+}
+
 pub(super) fn classify(head: &Head, spots: &[Blob], busy: &Plane) -> View {
     let (w, h) = (head.features.w, head.features.h);
     let b = head.breadth;
     let crown = head.crown as f32;
     // An ear seen from the side: a tall patch of folds inside the outline, off the midline.
-    let ear = spots
-        .iter()
-        .filter(|s| s.h >= 0.18 && s.h >= 1.4 * s.w && (0.08..=0.38).contains(&s.cx.abs()) && (0.4..=1.0).contains(&s.cy))
-        .max_by(|a, c| a.area.total_cmp(&c.area))
-        .copied();
+    let ear = ear_blob(spots, None);
     // A profile also shows as skin lying off to one side of the skull below it.
     let dome_row = ((crown + 0.35 * b) as usize).min(h - 1);
     let (y0, y1) = (crown + 0.4 * b, crown + 0.9 * b);
@@ -140,7 +151,7 @@ pub(super) fn classify(head: &Head, spots: &[Blob], busy: &Plane) -> View {
             // the feature furthest from the midline (the eye; the ear lies near the middle).
             let face = farthest_feature(head, row as f32, row as f32 + 0.35 * b).signum();
             super::note(format_args!("one-sided features: profile facing {face}"));
-            return View::Side { face, ear };
+            return View::Side { face, ear: ear_blob(spots, Some(face)) };
         }
     }
     if ear.is_some() || offset.abs() > 0.08 || lopsided.abs() > 0.3 {
@@ -150,7 +161,7 @@ pub(super) fn classify(head: &Head, spots: &[Blob], busy: &Plane) -> View {
             // The face is on the smoother side.
             None => lopsided.signum(),
         };
-        return View::Side { face, ear };
+        return View::Side { face, ear: ear.or_else(|| ear_blob(spots, Some(face))) };
     }
     // A top view's skin closes, round, within about one and a half breadths of the crown; a
     // back view's carries on into a neck, a good stretch of rows narrower than the head.
@@ -239,25 +250,31 @@ fn smoothstep(e0: f32, e1: f32, x: f32) -> f32 {
 
 /// The working pixels where, for this view, scalp may lie: above a hairline placed from the
 /// head's landmarks as a clinic would draw it, and away from the ears.
-pub(super) fn scalp_zone(head: &Head, view: View, eye_row: Option<f32>) -> Region {
+/// `pupils` are the eyes found on a front view (working pixels, the left one first).
+pub(super) fn scalp_zone(head: &Head, view: View, pupils: Option<[[f32; 2]; 2]>, ear_shape: Option<&Region>) -> Region {
     let (w, h) = (head.features.w, head.features.h);
     let b = head.breadth;
     let crown = head.crown as f32;
     match view {
         View::Front { left, right } => {
-            let mid_row = (left + right) / 2;
-            let cx = head.centre[mid_row];
-            let slope = ((right as f32 - left as f32) / (0.5 * b)).clamp(-0.12, 0.12);
-            // The brows' row found may be their top or, for fair brows, the eyes below them:
-            // the pupils, where found, say where they are.
-            let brows = eye_row.map_or_else(
+            // The brows' rows found may be their top or, for fair brows, the eyes below them,
+            // and fair or grey brows on dark skin are found unevenly: the pupils, where found,
+            // say where the brows are and how the face is tilted.
+            let (brows, slope) = match pupils {
+                Some([l, r]) => {
+                    let slope = (r[1] - l[1]) / (r[0] - l[0]).max(1.0);
+                    ((l[1] + r[1]) / 2.0 - EYES_BELOW_BROWS * b, slope.clamp(-0.12, 0.12))
+                }
                 // The features' own middle, less their usual half-height: thick or fair brows
                 // are first found above or below their top.
-                || (brow_middle(head, left, -1.0) + brow_middle(head, right, 1.0)) / 2.0 - 0.03 * b,
-                |e| e - EYES_BELOW_BROWS * b,
-            );
+                None => (
+                    (brow_middle(head, left, -1.0) + brow_middle(head, right, 1.0)) / 2.0 - 0.03 * b,
+                    ((right as f32 - left as f32) / (0.5 * b)).clamp(-0.12, 0.12),
+                ),
+            };
+            let cx = head.centre[(left + right) / 2];
             let d = (brows - crown) / b;
-            super::note(format_args!("front: brows at {:.2} b (rows {left} {right}, eyes {eye_row:?})", d));
+            super::note(format_args!("front: brows at {:.2} b, slope {slope:.2} (rows {left} {right}, pupils {pupils:?})", d));
             let f = forehead(d);
             // The face's lower edge, without the nose (for views from high above, where the
             // hairline follows the head's front edge round the sides).
@@ -320,7 +337,7 @@ pub(super) fn scalp_zone(head: &Head, view: View, eye_row: Option<f32>) -> Regio
                     && head.outline_spans[y].is_some_and(|(a, z)| xf >= a as f32 + inset && xf <= z as f32 - inset)
             })
         }
-        View::Side { face, ear } => side_zone(head, face, ear),
+        View::Side { face, ear } => side_zone(head, face, ear, ear_shape),
     }
 }
 
@@ -404,7 +421,8 @@ fn nape_row(head: &Head) -> f32 {
 
 /// A profile: the hairline runs from the forehead down to the front of the ear, round it, and
 /// behind it down to the nape. (In a profile the outline's "breadth" is the head's length.)
-fn side_zone(head: &Head, face: f32, ear: Option<Blob>) -> Region {
+/// `ear_shape` is the ear's extent grown from its folds (see `ear`), when they were found.
+fn side_zone(head: &Head, face: f32, ear: Option<Blob>, ear_shape: Option<&Region>) -> Region {
     let (w, h) = (head.features.w, head.features.h);
     let b = head.breadth;
     let top = head.skin_top as f32;
@@ -413,29 +431,49 @@ fn side_zone(head: &Head, face: f32, ear: Option<Blob>) -> Region {
     // The outline's edge on the face side, where the forehead ends.
     let face_edge = if face < 0.0 { near } else { far };
     let forehead = top + 0.16 * b;
-    // The ear: the folds found are part of it, so take at least an ear's size around their
-    // centre; with none found, where an ear sits on a head's profile (about the middle of its
-    // length, two thirds of a length down from the crown).
-    let (cx, cy, found) = match ear {
-        Some(e) => ((e.px.0 + e.px.1) as f32 / 2.0, (e.px.2 + e.px.3) as f32 / 2.0, Some(e.px)),
-        None => ((near + far) / 2.0 - face * 0.02 * b, top + 0.7 * b, None),
+    let shape = ear_shape.filter(|e| e.count() > 0);
+    // The ear's box; beside it, where the hairline goes round it, and what is kept clear of it.
+    let (x0, x1, y0, y1, above, clear, cutout) = match shape {
+        // Its extent found: the hairline runs along its top and falls behind it at once,
+        // and the scalp keeps clear of the ear itself by a working pixel or two (the rim's
+        // edge, soft in the photo, and the bilinear step up to the photo's size).
+        Some(e) => {
+            let spans = e.row_spans();
+            let rows: Vec<usize> = (0..h).filter(|&y| spans[y].is_some()).collect();
+            let x0 = spans.iter().flatten().map(|s| s.0).min().unwrap_or(0) as f32;
+            let x1 = spans.iter().flatten().map(|s| s.1).max().unwrap_or(0) as f32;
+            let (y0, y1) = (rows[0] as f32, rows[rows.len() - 1] as f32);
+            let margin = ((EAR_MARGIN * b).round() as usize).max(1);
+            (x0, x1, y0, y1, 0.0, 0.0, Cutout::Shape(dilate(e, margin)))
+        }
+        // Otherwise take at least an ear's size round the folds' centre, or, with none found,
+        // where an ear sits on a head's profile (about the middle of its length, two thirds of
+        // a length down from the crown), and keep well clear of that box.
+        None => {
+            let (cx, cy) = match ear {
+                Some(e) => ((e.px.0 + e.px.1) as f32 / 2.0, (e.px.2 + e.px.3) as f32 / 2.0),
+                None => ((near + far) / 2.0 - face * 0.02 * b, top + 0.7 * b),
+            };
+            let (hw, hh) = (0.1 * b, 0.16 * b);
+            let (mut x0, mut x1, mut y0, mut y1) = (cx - hw, cx + hw, cy - hh, cy + hh);
+            if let Some(Blob { px: (a, z, t, u), .. }) = ear {
+                (x0, x1, y0, y1) = (x0.min(a as f32), x1.max(z as f32), y0.min(t as f32), y1.max(u as f32));
+            }
+            let margin = 0.075 * b;
+            let above = 0.05 * b;
+            (x0, x1, y0, y1, above, 0.09 * b, Cutout::Box(x0 - margin, x1 + margin, y0 - above, y1 + margin))
+        }
     };
-    let (hw, hh) = (0.1 * b, 0.16 * b);
-    let (mut x0, mut x1, mut y0, mut y1) = (cx - hw, cx + hw, cy - hh, cy + hh);
-    if let Some((a, z, t, u)) = found {
-        (x0, x1, y0, y1) = (x0.min(a as f32), x1.max(z as f32), y0.min(t as f32), y1.max(u as f32));
-    }
     let ear_h = y1 - y0;
     // The ear's front and back edges, in the direction of the face.
     let (ear_front, ear_back) = if face < 0.0 { (x0, x1) } else { (x1, x0) };
-    // Behind the ear, clear of its rim, the hairline falls to the nape a little below it.
-    let above_ear = y0 - 0.05 * b;
+    // Over the ear the hairline runs `above` its top; behind it, once `clear` of its rim, it
+    // falls to the nape a little below it.
+    let above_ear = y0 - above;
     let nape = y1 + 0.3 * ear_h;
-    let margin = 0.075 * b;
-    let clear = 0.09 * b;
     let ramp = 0.02 * b;
     let sideburn = y0 + 0.03 * b;
-    let (t0, t1) = (0.2, 0.6);
+    let (t0, t1) = (0.24, 0.64);
     let cut = |x: f32| -> f32 {
         let ahead = (x - ear_front) * face; // > 0 in front of the ear
         let behind = (ear_back - x) * face; // > 0 behind the ear
@@ -453,11 +491,21 @@ fn side_zone(head: &Head, face: f32, ear: Option<Blob>) -> Region {
         }
     };
     let cuts: Vec<f32> = (0..w).map(|x| cut(x as f32)).collect();
-    // Keep clear of the ear itself.
-    let (ex0, ex1, ey0, ey1) = (x0 - margin, x1 + margin, above_ear, y1 + margin);
     Region::from_fn(w, h, |x, y| {
         let (xf, yf) = (x as f32, y as f32);
-        yf < cuts[x] && !((ex0..=ex1).contains(&xf) && (ey0..=ey1).contains(&yf))
+        yf < cuts[x]
+            && match &cutout {
+                Cutout::Shape(c) => !c.at(x, y),
+                Cutout::Box(a, z, t, u) => !((*a..=*z).contains(&xf) && (*t..=*u).contains(&yf)),
+            }
     })
 }
 
+/// How far the hairline keeps from an ear whose extent was found, in head lengths.
+const EAR_MARGIN: f32 = 0.02;
+
+/// What a profile's scalp keeps clear of round the ear: its extent found, or a box.
+enum Cutout {
+    Shape(Region),
+    Box(f32, f32, f32, f32),
+}

@@ -60,3 +60,34 @@ pub fn save_png(image: &RgbaImage, path: &Path) {
     encoder.set_depth(png::BitDepth::Eight);
     encoder.write_header().and_then(|mut w| w.write_image_data(&image.pixels)).expect("PNG written");
 }
+
+/// The guess's working labels, three times enlarged: backdrop dark blue, other foreground
+/// brown, skin tan, the head's skin light, features green, the scalp hatched red, the ear's
+/// extent on a profile hatched blue.
+pub fn labels_picture(d: &smp_preview::detect::Diagnosis) -> RgbaImage {
+    let (w, h) = d.work_size;
+    let mut picture = RgbaImage::filled(3 * w as u32, 3 * h as u32, [0, 0, 0, 255]);
+    for y in 0..3 * h {
+        for x in 0..3 * w {
+            let l = d.labels[(y / 3) * w + x / 3];
+            let mut c = match l & 7 {
+                1 => [200, 160, 120],
+                2 => [40, 40, 90],
+                3 => [90, 60, 30],
+                4 => [255, 200, 150],
+                _ => [128, 128, 128],
+            };
+            if l & 8 != 0 {
+                c = [0, 200, 0];
+            }
+            if l & 16 != 0 && (x + y) % 4 < 2 {
+                c = [255, 0, 0];
+            }
+            if l & 32 != 0 && (x + 4 - y % 4) % 4 < 2 {
+                c = [0, 60, 255];
+            }
+            picture.set_pixel(x as u32, y as u32, [c[0], c[1], c[2], 255]);
+        }
+    }
+    picture
+}
