@@ -228,7 +228,7 @@ fn scalp_guess_matches_the_annotations() {
             .exclude
             .iter()
             .filter(|e| e.what == "ear")
-            .map(|e| clearance(&analysis.scalp, e.bounds))
+            .map(|e| clearance(&analysis.scalp.to_f32(), e.bounds))
             .min()
             .map_or("-".to_string(), |d| d.to_string());
         println!("{name:<44} {:<6} {found:<6} {ms:>8.1} {breadth:>9.2} {:>5.1}% {ears:>5}  {verdict}", annotation.view, 100.0 * area);
