@@ -370,7 +370,9 @@ fn refine_edge(photo: &RgbaImage, mask: &mut Mask<u8>, edge: &[EdgeColours], fac
             for x in e.x * f..((e.x + 1) * f).min(pw) {
                 let p = &photo.pixels[(y * pw + x) * 4..][..3];
                 let t = (0..3).map(|c| (p[c] as f32 - e.backdrop[c]) * d[c]).sum::<f32>() / norm;
-                let t = ((t - 0.3) / 0.4).clamp(0.0, 1.0);
+                // Weight starts 40 % of the way from backdrop to scalp, not sooner: fair hairs
+                // and the anti-aliased rim past the outline stay out of the guess.
+                let t = ((t - 0.4) / 0.4).clamp(0.0, 1.0);
                 mask.values[y * pw + x] = u8::from_weight(t * t * (3.0 - 2.0 * t) * limit);
             }
         }
