@@ -10,11 +10,9 @@
 //! shading below a rendered ear), the head wins: the ear's flood pays more the further it
 //! strays from its folds.
 
-use std::collections::BinaryHeap;
-
-use super::grid::{Grid, Region, dilate, median_where, neighbours, sobel};
+use super::grid::{Grid, Region, dilate, median_where, sobel};
 use super::head::{Blob, Head};
-use super::regions::{Entry, UNKNOWN};
+use super::regions::{UNKNOWN, flood};
 use super::working::Ycc;
 
 /// How far round the ear's folds its other folds are looked for (the shadow inside the rim, a
@@ -86,42 +84,6 @@ pub(super) fn ear_region(head: &Head, ycc: &Ycc, folds: &Blob) -> Region {
         ear = ear.or(&dilate(&ear, 1).and(&steep));
     }
     ear
-}
-
-/// Marker watershed in which a label's flood may pay extra to enter a pixel: every unlabelled
-/// pixel takes the label that offers the lowest `cost` plus `extra` first.
-fn flood(cost: &Grid<f32>, mut labels: Grid<u8>, extra: impl Fn(u8, usize, usize) -> f32) -> Grid<u8> {
-    let (w, h) = (cost.w, cost.h);
-    let mut heap = BinaryHeap::new();
-    let mut order = 0u32;
-    let mut push = |heap: &mut BinaryHeap<Entry>, j: usize, label: u8| {
-        heap.push(Entry { cost: cost.v[j] + extra(label, j % w, j / w), order, index: j as u32, label });
-        order += 1;
-    };
-    for i in 0..w * h {
-        if labels.v[i] != UNKNOWN {
-            for (nx, ny) in neighbours(i % w, i / w, w, h) {
-                let j = ny * w + nx;
-                if labels.v[j] == UNKNOWN {
-                    push(&mut heap, j, labels.v[i]);
-                }
-            }
-        }
-    }
-    while let Some(Entry { index, label, .. }) = heap.pop() {
-        let i = index as usize;
-        if labels.v[i] != UNKNOWN {
-            continue;
-        }
-        labels.v[i] = label;
-        for (nx, ny) in neighbours(i % w, i / w, w, h) {
-            let j = ny * w + nx;
-            if labels.v[j] == UNKNOWN {
-                push(&mut heap, j, label);
-            }
-        }
-    }
-    labels
 }
 
 #[cfg(test)]

@@ -13,11 +13,11 @@ pub(super) const BACKGROUND: u8 = 2;
 pub(super) const OTHER: u8 = 3;
 
 #[derive(PartialEq)]
-pub(super) struct Entry {
-    pub(super) cost: f32,
-    pub(super) order: u32,
-    pub(super) index: u32,
-    pub(super) label: u8,
+struct Entry {
+    cost: f32,
+    order: u32,
+    index: u32,
+    label: u8,
 }
 
 impl Eq for Entry {}
@@ -38,12 +38,17 @@ impl PartialOrd for Entry {
 /// Marker watershed: every unlabelled pixel takes the label that reaches it over the lowest
 /// `cost` first (pixels are entered in order of their own cost).
 pub(super) fn watershed(cost: &Plane, markers: &Grid<u8>) -> Grid<u8> {
+    flood(cost, markers.clone(), |_, _, _| 0.0)
+}
+
+/// Marker watershed in which a label's flood may pay extra to enter a pixel: every unlabelled
+/// pixel takes the label that offers the lowest `cost` plus `extra(label, x, y)` first.
+pub(super) fn flood(cost: &Plane, mut labels: Grid<u8>, extra: impl Fn(u8, usize, usize) -> f32) -> Grid<u8> {
     let (w, h) = (cost.w, cost.h);
-    let mut labels = markers.clone();
     let mut heap = BinaryHeap::new();
     let mut order = 0u32;
     let mut push = |heap: &mut BinaryHeap<Entry>, j: usize, label: u8| {
-        heap.push(Entry { cost: cost.v[j], order, index: j as u32, label });
+        heap.push(Entry { cost: cost.v[j] + extra(label, j % w, j / w), order, index: j as u32, label });
         order += 1;
     };
     for i in 0..w * h {
