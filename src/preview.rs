@@ -173,6 +173,7 @@ impl Preview {
         Self::check_rgba(width, height, len)?;
         let mut pixels = std::mem::take(&mut self.photo.pixels);
         self.area_cache = AreaCache::default();
+        self.candidates = None;
         self.strands = None;
         self.analysis = Analysis::new(Mask::<u8>::zeros(0, 0), self.analysis.scale);
         if pixels.capacity() != len {
