@@ -482,7 +482,7 @@ fn gaussian_taps(centre: f32, first: i32, reach: i32, sigma: f32, taps: &mut Vec
         k * d * d
     }));
     taps.iter_mut().for_each(|t| *t = exp_neg([-*t])[0]);
-    let per_total = 1.0 / taps.iter().sum::<f32>();
+    let per_total = 1.0 / sum(taps);
     taps.iter_mut().for_each(|t| *t *= per_total);
 }
 
