@@ -88,7 +88,15 @@ thread_local! {
     static NOTES: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
 }
 
+/// Adds a note on the evidence to the guess in progress. The wasm build shows no notes (only
+/// `guess_scalp_explained` returns them, for native tests and tuning), so it formats none:
+/// their float formatting stays out of the module.
+#[cfg(target_arch = "wasm32")]
+#[inline(always)]
+pub(super) fn note(_text: std::fmt::Arguments) {}
+
 /// Adds a note on the evidence to the guess in progress.
+#[cfg(not(target_arch = "wasm32"))]
 pub(super) fn note(text: std::fmt::Arguments) {
     NOTES.with(|n| {
         let mut n = n.borrow_mut();
