@@ -3,6 +3,7 @@
 use crate::dots::{DotField, Impression};
 use crate::error::PreviewError;
 use crate::image::{Level, Mask, RgbaImage};
+use crate::numfmt::fixed;
 use crate::region::{self, AreaCache, AreaContext, AreaWeights, PixelRect};
 use crate::render;
 use crate::sample;
@@ -309,8 +310,10 @@ impl Preview {
             return Err(PreviewError::Setting {
                 field: "area".into(),
                 message: format!(
-                    "the strokes and shapes would take too long to draw: together they sweep the picture {sweeps:.0} times, \
-                     and at most {MAX_AREA_SWEEPS:.0} are allowed. Remove some, or clear the area and paint it again."
+                    "the strokes and shapes would take too long to draw: together they sweep the picture {} times, \
+                     and at most {} are allowed. Remove some, or clear the area and paint it again.",
+                    fixed(sweeps, 0),
+                    fixed(MAX_AREA_SWEEPS, 0)
                 ),
             });
         }
