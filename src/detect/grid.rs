@@ -147,7 +147,8 @@ pub(super) fn quantile_where(p: &Plane, mask: &Region, q: f32) -> Option<f32> {
         return None;
     }
     let k = ((vals.len() - 1) as f32 * q.clamp(0.0, 1.0)).round() as usize;
-    Some(*vals.select_nth_unstable_by(k, f32::total_cmp).1)
+    crate::order::select_f32(&mut vals, k);
+    Some(vals[k])
 }
 
 /// Median of `vals` (mean of the middle two for an even count), reordering them; a selection
@@ -157,7 +158,8 @@ pub(super) fn median(vals: &mut [f32]) -> Option<f32> {
         return None;
     }
     let n = vals.len();
-    let (below, &mut upper, _) = vals.select_nth_unstable_by(n / 2, f32::total_cmp);
+    crate::order::select_f32(vals, n / 2);
+    let (below, upper) = (&vals[..n / 2], vals[n / 2]);
     Some(if n % 2 == 1 { upper } else { 0.5 * (below.iter().copied().fold(f32::NEG_INFINITY, f32::max) + upper) })
 }
 
