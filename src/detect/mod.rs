@@ -389,6 +389,7 @@ fn refine_edge(photo: &RgbaImage, mask: &mut Mask<u8>, edge: &[EdgeColours], fac
 
 /// Bilinear resampling of the working mask onto the photo (pixel centres aligned), in 8 bits
 /// a pixel.
+#[inline(never)]
 fn upsample(m: &Plane, factor: u32, width: u32, height: u32) -> Mask<u8> {
     let f = factor as f32;
     let coord = |v: u32, n: usize| {
