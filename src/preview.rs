@@ -112,6 +112,8 @@ impl Analysis {
     /// The scale these settings ask for: from the marked pupils, otherwise from the head width.
     /// Never coarser than a photo showing 60 cm across its longer side: pupils marked almost on
     /// top of each other would otherwise ask for millions of impressions.
+    // Out of line: inlined at each of its many callers it made the wasm larger.
+    #[inline(never)]
     pub fn scale_for(&self, setting: &ScaleSetting) -> Scale {
         let (w, h) = (self.scalp.width as f32, self.scalp.height as f32);
         let coarsest = w.max(h) / WIDEST_SCENE_MM;
@@ -498,6 +500,8 @@ fn area_work(settings: &Settings, scale: Scale, width: u32, height: u32) -> f64 
     shapes + strokes
 }
 
+// Out of line: inlined at each of its many callers it made the wasm larger.
+#[inline(never)]
 fn area_weights<'a>(cache: &'a mut AreaCache, analysis: &Analysis, photo: &RgbaImage, settings: &Settings) -> &'a AreaWeights {
     let base = match settings.area.base {
         AreaBase::Auto => Some(&analysis.scalp),

@@ -38,6 +38,8 @@ pub struct Stage {
 
 impl Stage {
     /// The look after `session` sessions (1–4), `months` months after the last one.
+    // Out of line: inlined at each of its many callers it made the wasm larger.
+    #[inline(never)]
     pub fn new(session: u32, months: f32) -> Self {
         let index = (session.clamp(1, 4) - 1) as usize;
         let months = months.max(0.0);
