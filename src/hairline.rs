@@ -7,6 +7,7 @@
 
 use crate::image::Mask;
 use crate::region::PixelRect;
+use crate::numfmt::{Num, fixed};
 use crate::scale::Scale;
 use crate::settings::{Hairline, HairlineStyle};
 
@@ -201,13 +202,13 @@ pub fn advice(hairline: &Hairline, pupils: [[f32; 2]; 2], scale: Scale, top_px: 
     let (low, high) = MID_FRONTAL_RANGE_MM;
     if above_mm < low {
         Some(format!(
-            "This hairline sits about {:.1} cm above the brows. Clinics usually place it {}–{} cm above them: a lower line can look unnatural as the face matures.",
-            above_mm / 10.0,
-            low / 10.0,
-            high / 10.0
+            "This hairline sits about {} cm above the brows. Clinics usually place it {}–{} cm above them: a lower line can look unnatural as the face matures.",
+            fixed((above_mm / 10.0) as f64, 1),
+            Num(low / 10.0),
+            Num(high / 10.0)
         ))
     } else if above_mm > high {
-        Some(format!("This hairline sits about {:.1} cm above the brows, higher than the usual {}–{} cm: it will read as a receded line.", above_mm / 10.0, low / 10.0, high / 10.0))
+        Some(format!("This hairline sits about {} cm above the brows, higher than the usual {}–{} cm: it will read as a receded line.", fixed((above_mm / 10.0) as f64, 1), Num(low / 10.0), Num(high / 10.0)))
     } else {
         None
     }

@@ -11,6 +11,7 @@ pub mod error;
 pub mod hair;
 pub mod hairline;
 pub mod image;
+pub mod numfmt;
 pub mod order;
 pub mod pigment;
 pub mod preview;

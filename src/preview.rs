@@ -3,6 +3,7 @@
 use crate::dots::{DotField, Impression};
 use crate::error::PreviewError;
 use crate::image::{Level, Mask, RgbaImage};
+use crate::numfmt::fixed;
 use crate::region::{self, AreaCache, AreaContext, AreaWeights, PixelRect};
 use crate::render;
 use crate::sample;
@@ -111,6 +112,8 @@ impl Analysis {
     /// The scale these settings ask for: from the marked pupils, otherwise from the head width.
     /// Never coarser than a photo showing 60 cm across its longer side: pupils marked almost on
     /// top of each other would otherwise ask for millions of impressions.
+    // Out of line: inlined at each of its many callers it made the wasm larger.
+    #[inline(never)]
     pub fn scale_for(&self, setting: &ScaleSetting) -> Scale {
         let (w, h) = (self.scalp.width as f32, self.scalp.height as f32);
         let coarsest = w.max(h) / WIDEST_SCENE_MM;
@@ -309,8 +312,10 @@ impl Preview {
             return Err(PreviewError::Setting {
                 field: "area".into(),
                 message: format!(
-                    "the strokes and shapes would take too long to draw: together they sweep the picture {sweeps:.0} times, \
-                     and at most {MAX_AREA_SWEEPS:.0} are allowed. Remove some, or clear the area and paint it again."
+                    "the strokes and shapes would take too long to draw: together they sweep the picture {} times, \
+                     and at most {} are allowed. Remove some, or clear the area and paint it again.",
+                    fixed(sweeps, 0),
+                    fixed(MAX_AREA_SWEEPS, 0)
                 ),
             });
         }
@@ -495,6 +500,8 @@ fn area_work(settings: &Settings, scale: Scale, width: u32, height: u32) -> f64 
     shapes + strokes
 }
 
+// Out of line: inlined at each of its many callers it made the wasm larger.
+#[inline(never)]
 fn area_weights<'a>(cache: &'a mut AreaCache, analysis: &Analysis, photo: &RgbaImage, settings: &Settings) -> &'a AreaWeights {
     let base = match settings.area.base {
         AreaBase::Auto => Some(&analysis.scalp),

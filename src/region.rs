@@ -346,6 +346,8 @@ pub struct PixelRect {
 
 impl PixelRect {
     /// Pixels within `margin` of any of `points`, clipped to the image; None when empty.
+    // Out of line: inlined at each of its many callers it made the wasm larger.
+    #[inline(never)]
     pub fn around(points: &[(f32, f32)], margin: f32, width: u32, height: u32) -> Option<Self> {
         let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
         for &(x, y) in points {
@@ -360,6 +362,8 @@ impl PixelRect {
     }
 
     /// The smallest rectangle holding every pixel of `mask` above 0.
+    // Out of line: inlined at each of its many callers it made the wasm larger.
+    #[inline(never)]
     pub fn of_nonzero<T: Level>(mask: &Mask<T>) -> Option<Self> {
         let w = mask.width as usize;
         if w == 0 {

@@ -7,6 +7,7 @@
 use serde::Serialize;
 
 use crate::error::PreviewError;
+use crate::numfmt::{Num, Pair};
 
 mod read;
 
@@ -241,7 +242,7 @@ impl Settings {
         check_range("scale.headWidth", self.scale.head_width, HEAD_WIDTH_RANGE, "mm")?;
         if let Some(eyes) = self.scale.eyes {
             if !eyes.iter().all(|p| in_range(p, EYES_RANGE)) {
-                return Err(setting_error("scale.eyes", format!("each pupil must be an [x, y] pair of fractions of the image, from {} to {}", EYES_RANGE.0, EYES_RANGE.1)));
+                return Err(setting_error("scale.eyes", format!("each pupil must be an [x, y] pair of fractions of the image, from {} to {}", Num(EYES_RANGE.0), Num(EYES_RANGE.1))));
             }
             if eyes[0] == eyes[1] {
                 return Err(setting_error("scale.eyes", "the two pupils must be at different places".into()));
@@ -254,7 +255,7 @@ impl Settings {
             if !(stroke.radius.is_finite() && stroke.radius > 0.0 && stroke.radius <= 1.0) {
                 return Err(setting_error(
                     &format!("{field}.radius"),
-                    format!("must be above 0 and at most 1 (a fraction of the image width), got {}", stroke.radius),
+                    format!("must be above 0 and at most 1 (a fraction of the image width), got {}", Num(stroke.radius)),
                 ));
             }
             if stroke.points.is_empty() {
@@ -263,7 +264,7 @@ impl Settings {
             if let Some(p) = stroke.points.iter().find(|p| !in_range(p, DRAWN_POINT_RANGE)) {
                 return Err(setting_error(
                     &format!("{field}.points"),
-                    format!("point {p:?} must be a pair of fractions of the image from {} to {}", DRAWN_POINT_RANGE.0, DRAWN_POINT_RANGE.1),
+                    format!("point {} must be a pair of fractions of the image from {} to {}", Pair(*p), Num(DRAWN_POINT_RANGE.0), Num(DRAWN_POINT_RANGE.1)),
                 ));
             }
             total_points += stroke.points.len();
@@ -282,7 +283,7 @@ impl Settings {
         if let Some(hairline) = &self.area.hairline
             && !hairline.points.iter().all(|p| in_range(p, POSITION_RANGE))
         {
-            return Err(setting_error("area.hairline.points", format!("each handle must be an [x, y] pair of fractions of the image, from {min} to {max}")));
+            return Err(setting_error("area.hairline.points", format!("each handle must be an [x, y] pair of fractions of the image, from {} to {}", Num(min), Num(max))));
         }
         if self.area.shapes.len() > MAX_SHAPES {
             return Err(setting_error("area.shapes", format!("{} shapes is more than the {MAX_SHAPES} allowed", self.area.shapes.len())));
@@ -303,7 +304,7 @@ impl Settings {
                 }
                 Shape::Patch { center, radii, angle } => {
                     if !angle.is_finite() {
-                        return Err(setting_error(&format!("{field}.angle"), format!("must be a finite number of degrees, got {angle}")));
+                        return Err(setting_error(&format!("{field}.angle"), format!("must be a finite number of degrees, got {}", Num(*angle))));
                     }
                     let size = check_range(&format!("{field}.radii"), radii[0], PATCH_RADIUS_RANGE, "mm")
                         .and_then(|_| check_range(&format!("{field}.radii"), radii[1], PATCH_RADIUS_RANGE, "mm"));
@@ -312,7 +313,7 @@ impl Settings {
             };
             size?;
             if !points.into_iter().all(|p| in_range(p, range)) {
-                return Err(setting_error(&field, format!("positions must be [x, y] pairs of fractions of the image, from {} to {}", range.0, range.1)));
+                return Err(setting_error(&field, format!("positions must be [x, y] pairs of fractions of the image, from {} to {}", Num(range.0), Num(range.1))));
             }
         }
         if strip_points > MAX_STROKE_POINTS {
@@ -335,7 +336,7 @@ fn check_range(field: &str, value: f32, (min, max): (f32, f32), unit: &str) -> R
     if value.is_finite() && (min..=max).contains(&value) {
         Ok(())
     } else {
-        Err(setting_error(field, format!("must be between {min} and {max} {unit}, got {value}")))
+        Err(setting_error(field, format!("must be between {} and {} {unit}, got {}", Num(min), Num(max), Num(value))))
     }
 }
 

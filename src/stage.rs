@@ -5,6 +5,8 @@
 //! impressions; the result settles at about a month; over years it lightens, spreads slightly
 //! and turns cooler, and clinics advise a touch-up every 4–6 years.
 
+use crate::numfmt::Num;
+
 /// Share of the full density in place after each session (the first is deliberately light).
 const SESSION_DENSITY: [f32; 4] = [0.3, 0.7, 1.0, 1.0];
 /// Darkness after each session, relative to a healed three-session result: layering pigment
@@ -36,6 +38,8 @@ pub struct Stage {
 
 impl Stage {
     /// The look after `session` sessions (1–4), `months` months after the last one.
+    // Out of line: inlined at each of its many callers it made the wasm larger.
+    #[inline(never)]
     pub fn new(session: u32, months: f32) -> Self {
         let index = (session.clamp(1, 4) - 1) as usize;
         let months = months.max(0.0);
@@ -63,8 +67,9 @@ impl Stage {
             let healed = Stage::new(session, 1.0);
             let lighter = (100.0 * (1.0 - stage.darkness / healed.darkness)).round();
             Some(format!(
-                "After {} years the impressions are about {lighter} % lighter: clinics usually advise a touch-up session every 4–6 years.",
-                (months / 12.0).round()
+                "After {} years the impressions are about {} % lighter: clinics usually advise a touch-up session every 4–6 years.",
+                Num((months / 12.0).round()),
+                Num(lighter)
             ))
         } else if months < 0.25 {
             Some("The first days: redness fades within a few days and impressions look darker until the skin has healed, after about a month.".into())

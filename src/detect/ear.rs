@@ -76,7 +76,7 @@ pub(super) fn ear_region(head: &Head, ycc: &Ycc, folds: &Blob) -> Region {
         let dy = y0.saturating_sub(y) + y.saturating_sub(y1);
         STRAY_COST * step * (dx + dy) as f32
     };
-    let mut ear = flood(&grad, markers, |label, x, y| if label == EAR { stray(x, y) } else { 0.0 }).map(|l| l == EAR);
+    let mut ear = flood(&grad, markers, &|label, x, y| if label == EAR { stray(x, y) } else { 0.0 }).map(|l| l == EAR);
     // The watershed parts ear from head on the rim's edge itself, which at the working scale
     // is a pixel or two wide: the ear takes the steep pixels next to it.
     let steep = grad.map(|g| g > STEEP * step);
@@ -103,7 +103,7 @@ mod tests {
             _ => UNKNOWN,
         });
         let stray = |x: usize, y: usize| 0.3 * ring(x, y) as f32;
-        let labels = flood(&cost, markers.clone(), |l, x, y| if l == EAR { stray(x, y) } else { 0.0 });
+        let labels = flood(&cost, markers.clone(), &|l, x, y| if l == EAR { stray(x, y) } else { 0.0 });
         for y in 0..h {
             for x in 0..w {
                 let expected = if ring(x, y) < 3 { EAR } else { HEAD };
@@ -113,7 +113,7 @@ mod tests {
         // Without the rim, flat skin goes to the head however near the fold: the ear keeps to
         // its fold and the pixels next to it.
         let flat = Grid::new(w, h, 0.5);
-        let labels = flood(&flat, markers, |l, x, y| if l == EAR { stray(x, y) } else { 0.0 });
+        let labels = flood(&flat, markers, &|l, x, y| if l == EAR { stray(x, y) } else { 0.0 });
         assert!((0..w * h).filter(|&i| labels.v[i] == EAR).count() <= 9);
     }
 }

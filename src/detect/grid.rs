@@ -1,5 +1,10 @@
 //! Row-major grids over the working image and the few operations the detector needs on them:
 //! box blur, gradients, morphology, connected components and floods.
+//!
+//! The operations the detector calls from many places are kept out of line (`#[inline(never)]`,
+//! as are `upsample` and the skin histogram): inlined into each caller they made the scalp
+//! guess about 2.5 KB of gzipped wasm larger. Each call is one pass over a whole plane, so the
+//! call itself is nothing beside it; the values are the same.
 
 /// A row-major grid over the working image.
 #[derive(Clone, Debug, PartialEq)]
@@ -31,33 +36,49 @@ impl<T: Copy> Grid<T> {
         self.v[y * self.w + x]
     }
 
+    /// `map` and `zip` are plain pushing loops, not collected iterators: LLVM vectorised those,
+    /// with a scalar tail, for each of the hundred-odd closures, for grids of a few thousand
+    /// cells (the same values; about 1.3 KB of gzipped wasm).
     pub(super) fn map<U: Copy>(&self, f: impl Fn(T) -> U) -> Grid<U> {
-        Grid { w: self.w, h: self.h, v: self.v.iter().map(|&t| f(t)).collect() }
+        let mut v = Vec::with_capacity(self.v.len());
+        for &t in &self.v {
+            v.push(f(t));
+        }
+        Grid { w: self.w, h: self.h, v }
     }
 
     pub(super) fn zip<U: Copy, R: Copy>(&self, other: &Grid<U>, f: impl Fn(T, U) -> R) -> Grid<R> {
-        Grid { w: self.w, h: self.h, v: self.v.iter().zip(&other.v).map(|(&a, &b)| f(a, b)).collect() }
+        let mut v = Vec::with_capacity(self.v.len());
+        for (&a, &b) in self.v.iter().zip(&other.v) {
+            v.push(f(a, b));
+        }
+        Grid { w: self.w, h: self.h, v }
     }
 }
 
 impl Region {
+    #[inline(never)]
     pub(super) fn count(&self) -> usize {
         self.v.iter().filter(|&&b| b).count()
     }
 
+    #[inline(never)]
     pub(super) fn as_plane(&self) -> Plane {
         self.map(|b| if b { 1.0 } else { 0.0 })
     }
 
+    #[inline(never)]
     pub(super) fn and(&self, other: &Region) -> Region {
         self.zip(other, |a, b| a && b)
     }
 
+    #[inline(never)]
     pub(super) fn or(&self, other: &Region) -> Region {
         self.zip(other, |a, b| a || b)
     }
 
     /// Leftmost and rightmost set column of each row (None for empty rows).
+    #[inline(never)]
     pub(super) fn row_spans(&self) -> Vec<Option<(usize, usize)>> {
         (0..self.h)
             .map(|y| {
@@ -69,6 +90,7 @@ impl Region {
 }
 
 /// Mean over a (2r+1)² window, the image's edge pixels repeated beyond it.
+#[inline(never)]
 pub(super) fn box_blur(p: &Plane, r: usize) -> Plane {
     if r == 0 {
         return p.clone();
@@ -105,6 +127,7 @@ pub(super) fn blur_line(line: &[f32], r: usize, norm: f32, out: &mut [f32], stri
 }
 
 /// Gradient magnitude (Sobel, divided by 8), edges repeated.
+#[inline(never)]
 pub(super) fn sobel(p: &Plane) -> Plane {
     let (w, h) = (p.w as isize, p.h as isize);
     let at = |x: isize, y: isize| p.v[(y.clamp(0, h - 1) * w + x.clamp(0, w - 1)) as usize];
@@ -116,6 +139,7 @@ pub(super) fn sobel(p: &Plane) -> Plane {
     })
 }
 
+#[inline(never)]
 pub(super) fn erode(m: &Region, r: usize) -> Region {
     if r == 0 {
         return m.clone();
@@ -123,6 +147,7 @@ pub(super) fn erode(m: &Region, r: usize) -> Region {
     box_blur(&m.as_plane(), r).map(|v| v > 0.999)
 }
 
+#[inline(never)]
 pub(super) fn dilate(m: &Region, r: usize) -> Region {
     if r == 0 {
         return m.clone();
@@ -130,34 +155,40 @@ pub(super) fn dilate(m: &Region, r: usize) -> Region {
     box_blur(&m.as_plane(), r).map(|v| v > 0.001)
 }
 
+#[inline(never)]
 pub(super) fn open(m: &Region, r: usize) -> Region {
     dilate(&erode(m, r), r)
 }
 
 /// Median of the values where `mask` is set (mean of the middle two for an even count).
+#[inline(never)]
 pub(super) fn median_where(p: &Plane, mask: &Region) -> Option<f32> {
     let mut vals: Vec<f32> = p.v.iter().zip(&mask.v).filter(|&(_, &m)| m).map(|(&v, _)| v).collect();
     median(&mut vals)
 }
 
 /// The `q` quantile (0–1) of the values where `mask` is set.
+#[inline(never)]
 pub(super) fn quantile_where(p: &Plane, mask: &Region, q: f32) -> Option<f32> {
     let mut vals: Vec<f32> = p.v.iter().zip(&mask.v).filter(|&(_, &m)| m).map(|(&v, _)| v).collect();
     if vals.is_empty() {
         return None;
     }
     let k = ((vals.len() - 1) as f32 * q.clamp(0.0, 1.0)).round() as usize;
-    Some(*vals.select_nth_unstable_by(k, f32::total_cmp).1)
+    crate::order::select_f32(&mut vals, k);
+    Some(vals[k])
 }
 
 /// Median of `vals` (mean of the middle two for an even count), reordering them; a selection
 /// rather than a sort, as it runs on whole planes.
+#[inline(never)]
 pub(super) fn median(vals: &mut [f32]) -> Option<f32> {
     if vals.is_empty() {
         return None;
     }
     let n = vals.len();
-    let (below, &mut upper, _) = vals.select_nth_unstable_by(n / 2, f32::total_cmp);
+    crate::order::select_f32(vals, n / 2);
+    let (below, upper) = (&vals[..n / 2], vals[n / 2]);
     Some(if n % 2 == 1 { upper } else { 0.5 * (below.iter().copied().fold(f32::NEG_INFINITY, f32::max) + upper) })
 }
 
@@ -171,6 +202,7 @@ pub(super) fn neighbours(x: usize, y: usize, w: usize, h: usize) -> impl Iterato
 }
 
 /// 4-connected components: a label per pixel (0 = unset) and each label's size (index 0 unused).
+#[inline(never)]
 pub(super) fn label(m: &Region) -> (Grid<u32>, Vec<usize>) {
     let (w, h) = (m.w, m.h);
     let mut labels = Grid::new(w, h, 0u32);
@@ -200,6 +232,7 @@ pub(super) fn label(m: &Region) -> (Grid<u32>, Vec<usize>) {
 }
 
 /// The pixels of `allowed` reachable from `seed ∩ allowed`.
+#[inline(never)]
 pub(super) fn flood(seed: &Region, allowed: &Region) -> Region {
     let (w, h) = (seed.w, seed.h);
     let mut out = seed.and(allowed);
@@ -217,6 +250,7 @@ pub(super) fn flood(seed: &Region, allowed: &Region) -> Region {
 }
 
 /// `m` with every enclosed gap (not connected to the frame) filled.
+#[inline(never)]
 pub(super) fn fill_holes(m: &Region) -> Region {
     let outside = m.map(|b| !b);
     let frame = Region::from_fn(m.w, m.h, |x, y| x == 0 || y == 0 || x + 1 == m.w || y + 1 == m.h);

@@ -88,7 +88,15 @@ thread_local! {
     static NOTES: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
 }
 
+/// Adds a note on the evidence to the guess in progress. The wasm build shows no notes (only
+/// `guess_scalp_explained` returns them, for native tests and tuning), so it formats none:
+/// their float formatting stays out of the module.
+#[cfg(target_arch = "wasm32")]
+#[inline(always)]
+pub(super) fn note(_text: std::fmt::Arguments) {}
+
 /// Adds a note on the evidence to the guess in progress.
+#[cfg(not(target_arch = "wasm32"))]
 pub(super) fn note(text: std::fmt::Arguments) {
     NOTES.with(|n| {
         let mut n = n.borrow_mut();
@@ -127,15 +135,19 @@ pub struct Diagnosis {
 pub fn guess_scalp_explained(photo: &RgbaImage) -> (Analysis, Option<Diagnosis>) {
     NOTES.with(|n| n.borrow_mut().clear());
     let whole = [0, 0, photo.width as usize, photo.height as usize];
-    let fallback = || Analysis {
-        blur_px: blur::photo_blur(photo, whole, |_, _| true),
-        ..Analysis::new(Mask::<u8>::zeros(photo.width, photo.height), Scale::from_head_breadth_px(photo.width as f32 * FALLBACK_BREADTH))
-    };
+    // Out of line: it is needed on two paths.
+    #[inline(never)]
+    fn fallback(photo: &RgbaImage, whole: [usize; 4]) -> Analysis {
+        Analysis {
+            blur_px: blur::photo_blur(photo, whole, &|_, _| true),
+            ..Analysis::new(Mask::<u8>::zeros(photo.width, photo.height), Scale::from_head_breadth_px(photo.width as f32 * FALLBACK_BREADTH))
+        }
+    }
     let Some(work) = Working::from_photo(photo) else {
-        return (fallback(), None);
+        return (fallback(photo, whole), None);
     };
     let Some(guess) = guess_on(photo, &work) else {
-        return (fallback(), None);
+        return (fallback(photo, whole), None);
     };
     let mut scalp = upsample(&guess.scalp, work.factor, photo.width, photo.height);
     refine_edge(photo, &mut scalp, &guess.edge, work.factor);
@@ -286,7 +298,7 @@ fn blur_near(photo: &RgbaImage, near: &Region, f: usize) -> f32 {
     let left = spans.iter().flatten().map(|s| s.0).min().unwrap_or(0);
     let right = spans.iter().flatten().map(|s| s.1).max().unwrap_or(0);
     let area = [left * f, top * f, (right + 1) * f, (bottom + 1) * f];
-    blur::photo_blur(photo, area, |x, y| near.at((x / f).min(near.w - 1), (y / f).min(near.h - 1)))
+    blur::photo_blur(photo, area, &|x, y| near.at((x / f).min(near.w - 1), (y / f).min(near.h - 1)))
 }
 
 /// A working pixel on the scalp's edge against the backdrop (or a backdrop pixel next to the
@@ -381,6 +393,7 @@ fn refine_edge(photo: &RgbaImage, mask: &mut Mask<u8>, edge: &[EdgeColours], fac
 
 /// Bilinear resampling of the working mask onto the photo (pixel centres aligned), in 8 bits
 /// a pixel.
+#[inline(never)]
 fn upsample(m: &Plane, factor: u32, width: u32, height: u32) -> Mask<u8> {
     let f = factor as f32;
     let coord = |v: u32, n: usize| {

@@ -38,12 +38,13 @@ impl PartialOrd for Entry {
 /// Marker watershed: every unlabelled pixel takes the label that reaches it over the lowest
 /// `cost` first (pixels are entered in order of their own cost).
 pub(super) fn watershed(cost: &Plane, markers: &Grid<u8>) -> Grid<u8> {
-    flood(cost, markers.clone(), |_, _, _| 0.0)
+    flood(cost, markers.clone(), &|_, _, _| 0.0)
 }
 
 /// Marker watershed in which a label's flood may pay extra to enter a pixel: every unlabelled
 /// pixel takes the label that offers the lowest `cost` plus `extra(label, x, y)` first.
-pub(super) fn flood(cost: &Plane, mut labels: Grid<u8>, extra: impl Fn(u8, usize, usize) -> f32) -> Grid<u8> {
+/// (`extra` is a trait object, so both callers share one copy of the flood.)
+pub(super) fn flood(cost: &Plane, mut labels: Grid<u8>, extra: &dyn Fn(u8, usize, usize) -> f32) -> Grid<u8> {
     let (w, h) = (cost.w, cost.h);
     let mut heap = BinaryHeap::new();
     let mut order = 0u32;

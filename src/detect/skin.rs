@@ -18,6 +18,7 @@ pub(super) const T_BINS: usize = 3;
 pub(super) const BINS: usize = Y_BINS * R_BINS * G_BINS * T_BINS;
 
 /// Smoothed, normalised colour-and-texture histogram.
+#[inline(never)]
 pub(super) fn histogram(bins: &Grid<u16>, mask: &Region, weight: Option<&Plane>) -> Vec<f32> {
     let mut h = vec![0.0f32; BINS];
     for i in 0..bins.v.len() {
