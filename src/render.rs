@@ -64,9 +64,9 @@ pub fn render_over(
     out: &mut [u8],
     previous: Option<PixelRect>,
 ) -> Option<PixelRect> {
-    // The same rectangle twice (the usual slider change) is copied once.
-    let previous = previous.filter(|&rect| Some(rect) != area.bounds);
-    for rect in [previous, area.bounds].into_iter().flatten() {
+    // `draw` writes every pixel of the area's rectangle (the photo's bytes where no ink
+    // lands), so only another previous rectangle is copied back first.
+    if let Some(rect) = previous.filter(|&rect| Some(rect) != area.bounds) {
         restore(photo, rect, out);
     }
     draw(photo, area, candidates, settings, context, out);
@@ -82,7 +82,7 @@ fn restore(photo: &RgbaImage, rect: PixelRect, out: &mut [u8]) {
     }
 }
 
-/// Draws the impressions onto `out`, which equals the photo inside the area's rectangle.
+/// Writes the area's rectangle of `out`: the photo with the impressions drawn onto it.
 fn draw(photo: &RgbaImage, area: &AreaWeights, candidates: &[Impression], settings: &Settings, context: Context, out: &mut [u8]) {
     let Some(bounds) = area.bounds else {
         return;
@@ -329,14 +329,18 @@ impl InkLayer {
             let row = y as usize * stride;
             let weight_row = &weights.values[row + x0..row + x1];
             // Ink only lands inside the area: outside it, pixels keep their exact bytes. Only
-            // the row's span inside the area is worked on.
+            // the row's span inside the area is worked on; the rest of the row is the photo's.
             let Some(first) = weight_row.iter().position(|&w| w > 0) else {
+                out[(row + x0) * 4..(row + x1) * 4].copy_from_slice(&photo.pixels[(row + x0) * 4..(row + x1) * 4]);
                 continue;
             };
             let end = weight_row.iter().rposition(|&w| w > 0).map_or(first, |last| last + 1);
             let n = end - first;
             let layer = (y - rect.y0) as usize * rect_w;
             let (from, to) = (row + x0 + first, row + x0 + end);
+            for outside in [(row + x0) * 4..from * 4, to * 4..(row + x1) * 4] {
+                out[outside.clone()].copy_from_slice(&photo.pixels[outside]);
+            }
             let weight_row = &weight_row[first..end];
             let halo_row = &halo[layer + first..layer + end];
             let photo_row = &photo.pixels[from * 4..to * 4];
