@@ -351,39 +351,42 @@ impl InkLayer {
             // In passes over the span, each a plain loop over slices that compiles to SIMD
             // (SSE, wasm simd128) but for the table look-ups.
             shading.resize(n);
-            let Shading { lit, shine, index } = shading;
+            let Shading { lit, shine, inside, index } = shading;
             for (c, lit) in lit.iter_mut().enumerate() {
                 for (lit, px) in lit[..n].iter_mut().zip(photo_row.chunks_exact(4)) {
                     *lit = codec.decode(px[c]);
                 }
             }
             let (lit_r, lit_g, lit_b) = (&lit[0][..n], &lit[1][..n], &lit[2][..n]);
-            for (k, shine) in shine[..n].iter_mut().enumerate() {
+            for (k, (shine, inside)) in shine[..n].iter_mut().zip(&mut inside[..n]).enumerate() {
                 *shine = skin.shine([lit_r[k], lit_g[k], lit_b[k]]);
+                // Ink spilled into a hole of the area takes no light there.
+                *inside = if weight_row[k] > 0 { 1.0 } else { 0.0 };
             }
             // Freshly treated skin is inflamed: less green and blue come back.
             const INFLAMED: [f32; 3] = [0.0, 0.14, 0.12];
             for c in 0..3 {
-                let (core, lit, shine, index) = (&through[c][layer + first..layer + end], &lit[c][..n], &shine[..n], &mut index[c][..n]);
+                let (core, lit, shine, inside, index) = (&through[c][layer + first..layer + end], &lit[c][..n], &shine[..n], &inside[..n], &mut index[c][..n]);
                 let (absorption_c, absorption_g, inflamed) = (absorption[c], absorption[1], INFLAMED[c]);
                 for k in 0..n {
                     let through = core[k] * exp_neg_coarse(halo_row[k] * absorption_c);
+                    // The share of light the ink takes, exactly 0 where none lands or under a
+                    // hair: such pixels keep their exact light, so their bytes.
                     let skin_seen = if HAIR { 1.0 - hair_row[k].weight() } else { 1.0 };
-                    let through = if HAIR { 1.0 - skin_seen * (1.0 - through) } else { through };
-                    let inflamed = if RED {
-                        1.0 - inflamed * redness * weight_row[k].weight() * skin_seen * (0.6 + 0.4 * smaller(4.0 * halo_row[k] * absorption_g, 1.0))
-                    } else {
-                        1.0
-                    };
+                    let absorbed = if HAIR { skin_seen * (1.0 - through) } else { 1.0 - through };
                     // The diffuse light (lit − shine) is inflamed and filtered by the ink; the
-                    // shine is dimmed only by the pigment's relief:
-                    // (lit − shine)·inflamed·through + shine·(1 − DIMMING·(1 − through)).
-                    let value = through * ((lit[k] - shine[k]) * inflamed + SHINE_DIMMING * shine[k]) + (1.0 - SHINE_DIMMING) * shine[k];
-                    // Pixels with no ink (and no redness), or under a hair, keep their exact
-                    // light, so their bytes; the rest is never lighter than the photo, so never
-                    // a byte above it (the round trip of every byte is exact).
-                    let untouched = (weight_row[k] == 0) | (HAIR & (skin_seen <= 0.0)) | (!RED & (core[k] >= 1.0) & (halo_row[k] <= 0.0));
-                    index[k] = codec.encode_index(if untouched { lit[k] } else { smaller(value, lit[k]) });
+                    // shine is dimmed only by the pigment's relief. What they lose, from
+                    // (lit − shine)·inflamed·(1 − absorbed) + shine·(1 − DIMMING·absorbed):
+                    let loss = if RED {
+                        let inflamed = 1.0 - inflamed * redness * weight_row[k].weight() * skin_seen * (0.6 + 0.4 * smaller(4.0 * halo_row[k] * absorption_g, 1.0));
+                        (lit[k] - shine[k]) * (1.0 - inflamed * (1.0 - absorbed)) + SHINE_DIMMING * shine[k] * absorbed
+                    } else {
+                        absorbed * (lit[k] - (1.0 - SHINE_DIMMING) * shine[k])
+                    };
+                    // Never negative (shine is at most the light, nothing lets through more than
+                    // all), so never a byte above the photo's: the round trip of every byte is
+                    // exact.
+                    index[k] = codec.encode_index(lit[k] - inside[k] * loss);
                 }
             }
             let out_row = &mut out[from * 4..to * 4];
@@ -396,12 +399,13 @@ impl InkLayer {
     }
 }
 
-/// One row's shading in passes: linear light, shine, and the encoding table's index per
-/// channel, in planes.
+/// One row's shading in passes: linear light, shine, whether inside the area (1 or 0), and
+/// the encoding table's index per channel, in planes.
 #[derive(Default)]
 struct Shading {
     lit: [Vec<f32>; 3],
     shine: Vec<f32>,
+    inside: Vec<f32>,
     index: [Vec<u32>; 3],
 }
 
@@ -410,6 +414,7 @@ impl Shading {
         if self.shine.len() < n {
             self.lit.iter_mut().for_each(|p| p.resize(n, 0.0));
             self.shine.resize(n, 0.0);
+            self.inside.resize(n, 0.0);
             self.index.iter_mut().for_each(|p| p.resize(n, 0));
         }
     }
