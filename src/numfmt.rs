@@ -173,7 +173,7 @@ fn shortest(v: f32) -> (Vec<u8>, i32) {
     }
     loop {
         let mut ten = mant.clone();
-        ten.mul_small(10).add(&plus.clone().mul_small(10));
+        ten.mul_small(10).add(plus.clone().mul_small(10));
         if scale.cmp(&ten) < rounding {
             break;
         }
