@@ -284,15 +284,20 @@ impl InkLayer {
         self.core.iter_mut().for_each(|weight| *weight = soft_edge(*weight));
         let total = sum(&self.core);
         let norm = if total > 0.0 { mass / total } else { 0.0 };
+        // Per row, the three planes in one loop: the rows are short (a few pixels), so fewer,
+        // fuller loops.
+        let [plane_r, plane_g, plane_b] = &mut self.through;
         for j in rows {
             let y = y0 - top + j as i32;
-            let coverage = &mut self.core[j * side as usize..][cols.clone()];
-            coverage.iter_mut().for_each(|weight| *weight = smaller(*weight * norm, MAX_COVERAGE));
+            let coverage = &self.core[j * side as usize..][cols.clone()];
             let run = layer_run(y * w + x0 - left, &cols);
-            for (plane, absorption) in self.through.iter_mut().zip(absorption) {
-                for (through, coverage) in plane[run.clone()].iter_mut().zip(&*coverage) {
-                    *through *= 1.0 - coverage * absorption;
-                }
+            let n = coverage.len();
+            let (r, g, b) = (&mut plane_r[run.clone()][..n], &mut plane_g[run.clone()][..n], &mut plane_b[run][..n]);
+            for k in 0..n {
+                let coverage = smaller(coverage[k] * norm, MAX_COVERAGE);
+                r[k] *= 1.0 - coverage * absorption[0];
+                g[k] *= 1.0 - coverage * absorption[1];
+                b[k] *= 1.0 - coverage * absorption[2];
             }
         }
     }
