@@ -186,14 +186,14 @@ struct InkLayer {
     /// Pigment mass of the halos, seen in the pigment's average colour.
     halo: Vec<f32>,
     core: Vec<f32>,
-    halo_x: Vec<f32>,
-    halo_y: Vec<f32>,
+    /// One impression's halo weights along x, then along y.
+    halo_taps: Vec<f32>,
     shading: Shading,
 }
 
 impl InkLayer {
     fn new(rect: PixelRect) -> Self {
-        let mut layer = Self { rect, through: Default::default(), halo: Vec::new(), core: Vec::new(), halo_x: Vec::new(), halo_y: Vec::new(), shading: Shading::default() };
+        let mut layer = Self { rect, through: Default::default(), halo: Vec::new(), core: Vec::new(), halo_taps: Vec::new(), shading: Shading::default() };
         layer.reset(rect);
         layer
     }
@@ -236,14 +236,14 @@ impl InkLayer {
         if rows.is_empty() || cols.is_empty() {
             return;
         }
-        gaussian_taps(cx - 0.5, x0, reach, halo_sigma, &mut self.halo_x);
-        gaussian_taps(cy - 0.5, y0, reach, halo_sigma, &mut self.halo_y);
-        let halo_mass = HALO_GAIN * mass;
+        let per_total = gaussian_taps([cx - 0.5, cy - 0.5], [x0, y0], side as usize, halo_sigma, &mut self.halo_taps);
+        let (taps_x, taps_y) = self.halo_taps.split_at(side as usize);
+        let halo_mass = HALO_GAIN * mass * per_total;
         for j in rows {
             let y = y0 - top + j as i32;
-            let row = halo_mass * self.halo_y[j];
+            let row = halo_mass * taps_y[j];
             let pixels = &mut self.halo[layer_run(y * w + x0 - left, &cols)];
-            for (pixel, tx) in pixels.iter_mut().zip(&self.halo_x[cols.clone()]) {
+            for (pixel, tx) in pixels.iter_mut().zip(&taps_x[cols.clone()]) {
                 *pixel += row * tx;
             }
         }
@@ -485,19 +485,22 @@ fn layer_run(start: i32, cols: &std::ops::Range<usize>) -> std::ops::Range<usize
     (start + cols.start as i32) as usize..(start + cols.end as i32) as usize
 }
 
-/// Normalised Gaussian weights for the 2·reach+1 pixels starting at `first` around `centre`
-/// (in pixel-centre coordinates).
-fn gaussian_taps(centre: f32, first: i32, reach: i32, sigma: f32, taps: &mut Vec<f32>) {
+/// Gaussian weights along x, then along y, for the `side` pixels from `first` around `centre`
+/// (in pixel-centre coordinates), both in one buffer (the runs are short: one loop each for
+/// both). Returns what normalises their product to a total of 1.
+fn gaussian_taps(centre: [f32; 2], first: [i32; 2], side: usize, sigma: f32, taps: &mut Vec<f32>) -> f32 {
     taps.clear();
     let k = -0.5 / (sigma * sigma);
     // Filled first, then exponentiated in place: a plain loop of float operations, so SIMD.
-    taps.extend((0..=2 * reach).map(|i| {
-        let d = (first + i) as f32 - centre;
-        k * d * d
-    }));
+    for (centre, first) in centre.into_iter().zip(first) {
+        taps.extend((0..side as i32).map(|i| {
+            let d = (first + i) as f32 - centre;
+            k * d * d
+        }));
+    }
     taps.iter_mut().for_each(|t| *t = exp_neg([-*t])[0]);
-    let per_total = 1.0 / sum(taps);
-    taps.iter_mut().for_each(|t| *t *= per_total);
+    let (x, y) = taps.split_at(side);
+    1.0 / (sum(x) * sum(y))
 }
 
 /// The larger of two floats, `a` when neither is (so NaN in `a` gives `b`). `f32::max` and
