@@ -186,6 +186,8 @@ struct InkLayer {
     /// Pigment mass of the halos, seen in the pigment's average colour.
     halo: Vec<f32>,
     core: Vec<f32>,
+    /// A core's squared distances along x, padded.
+    core_dx: Vec<f32>,
     /// One impression's halo weights along x, then along y.
     halo_taps: Vec<f32>,
     shading: Shading,
@@ -193,7 +195,7 @@ struct InkLayer {
 
 impl InkLayer {
     fn new(rect: PixelRect) -> Self {
-        let mut layer = Self { rect, through: Default::default(), halo: Vec::new(), core: Vec::new(), halo_taps: Vec::new(), shading: Shading::default() };
+        let mut layer = Self { rect, through: Default::default(), halo: Vec::new(), core: Vec::new(), core_dx: Vec::new(), halo_taps: Vec::new(), shading: Shading::default() };
         layer.reset(rect);
         layer
     }
@@ -268,17 +270,21 @@ impl InkLayer {
     ) {
         let (w, left, top) = (self.rect.width() as i32, self.rect.x0 as i32, self.rect.y0 as i32);
         let steepness = 1.0 / (0.55 * edge);
+        // Rows padded to whole SIMD lanes (a square is a few pixels across, so a row's remainder
+        // would otherwise be most of it), the padding so far out that its weight is nil.
+        let stride = (side as usize).next_multiple_of(4);
+        const FAR: f32 = 1e12;
+        let dx0 = x0 as f32 + 0.5 - cx;
+        self.core_dx.clear();
+        self.core_dx.extend((0..stride).map(|i| if i < side as usize { (dx0 + i as f32) * (dx0 + i as f32) } else { FAR }));
         self.core.clear();
-        self.core.resize((side * side) as usize, 0.0);
+        self.core.resize(side as usize * stride, 0.0);
         // The distances first, then the soft edge over the whole square: plain loops of float
         // operations, so both compile to SIMD (a table look-up would not).
-        for j in 0..side {
-            let dy = (y0 + j) as f32 + 0.5 - cy;
-            let row = &mut self.core[(j * side) as usize..((j + 1) * side) as usize];
-            let left = x0 as f32 + 0.5 - cx;
-            for (i, weight) in row.iter_mut().enumerate() {
-                let dx = left + i as f32;
-                *weight = ((dx * dx + dy * dy).sqrt() - radius) * steepness;
+        for (j, row) in self.core.chunks_exact_mut(stride).enumerate() {
+            let dy = (y0 + j as i32) as f32 + 0.5 - cy;
+            for (weight, dx) in row.iter_mut().zip(&self.core_dx) {
+                *weight = ((dx + dy * dy).sqrt() - radius) * steepness;
             }
         }
         self.core.iter_mut().for_each(|weight| *weight = soft_edge(*weight));
@@ -289,7 +295,7 @@ impl InkLayer {
         let [plane_r, plane_g, plane_b] = &mut self.through;
         for j in rows {
             let y = y0 - top + j as i32;
-            let coverage = &self.core[j * side as usize..][cols.clone()];
+            let coverage = &self.core[j * stride..][cols.clone()];
             let run = layer_run(y * w + x0 - left, &cols);
             let n = coverage.len();
             let (r, g, b) = (&mut plane_r[run.clone()][..n], &mut plane_g[run.clone()][..n], &mut plane_b[run][..n]);
