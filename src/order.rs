@@ -76,16 +76,23 @@ fn total_order(x: f32) -> u32 {
 mod tests {
     use super::*;
 
-    #[test]
-    fn the_order_is_sort_by_total_cmp_ties_kept_in_place() {
-        let mut state = 0x9e37_79b9u32;
-        let mut next = || {
+    /// Keys that sort awkwardly: signed zeros, infinities, NaNs of both signs, the smallest.
+    const SPECIALS: [f32; 10] = [0.0, -0.0, 1.0, -1.0, f32::INFINITY, f32::NEG_INFINITY, f32::NAN, -f32::NAN, f32::MIN_POSITIVE, 1e-45];
+
+    /// A seeded xorshift generator, so the tests see the same values every run.
+    fn xorshift(mut state: u32) -> impl FnMut() -> u32 {
+        move || {
             state ^= state << 13;
             state ^= state >> 17;
             state ^= state << 5;
             state
-        };
-        let specials = [0.0, -0.0, 1.0, -1.0, f32::INFINITY, f32::NEG_INFINITY, f32::NAN, -f32::NAN, f32::MIN_POSITIVE, 1e-45];
+        }
+    }
+
+    #[test]
+    fn the_order_is_sort_by_total_cmp_ties_kept_in_place() {
+        let mut next = xorshift(0x9e37_79b9);
+        let specials = SPECIALS;
         for len in [0, 1, 2, 3, 10, 100, 1000] {
             // (key, original position): few distinct keys, so there are many ties.
             let items: Vec<(f32, usize)> = (0..len)
@@ -110,14 +117,8 @@ mod tests {
 
     #[test]
     fn select_leaves_the_values_select_nth_unstable_does() {
-        let mut state = 0x2545_f491u32;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 17;
-            state ^= state << 5;
-            state
-        };
-        let specials = [0.0, -0.0, 1.0, -1.0, f32::INFINITY, f32::NEG_INFINITY, f32::NAN, -f32::NAN, f32::MIN_POSITIVE, 1e-45];
+        let mut next = xorshift(0x2545_f491);
+        let specials = SPECIALS;
         let sorted_bits = |v: &[f32]| {
             let mut b: Vec<u32> = v.iter().map(|x| total_order(*x)).collect();
             b.sort_unstable();
