@@ -546,6 +546,7 @@ fn exp_neg_coarse(x: f32) -> f32 {
     power_of_two(whole) * (1.0 + f * (0.695_114_7 + f * (0.227_651_3 + f * 0.077_062_35)))
 }
 
+/// 1.5·2²³: adding it and taking it away rounds a float of magnitude below 2²² to a whole number.
 const ROUND: f32 = 12_582_912.0;
 
 /// e^-x = 2^t with t = −x·log₂e: t's whole part (rounded down, at least −126) and fraction.
