@@ -16,7 +16,7 @@ suite() {
 suite "native (cargo test)" cargo test --lib --tests
 suite "wasm in headless Chromium (wasm-bindgen-test)" cargo test --target wasm32-unknown-unknown --test web
 suite "build www/pkg" scripts/build.sh
-suite "end to end (node --test, playwright-core, Chromium)" node --test --test-concurrency=1 tests/e2e/
+suite "end to end (node --test, playwright-core, Chromium)" node --test --test-concurrency=1 tests/e2e/*.test.js
 
 echo
 if [ ${#failed[@]} -gt 0 ]; then
