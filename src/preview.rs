@@ -14,7 +14,8 @@ use crate::settings::{Hairline, HairlineStyle, Limits, MAX_AREA_SWEEPS, PATCH_RA
 use crate::stage::Stage;
 use crate::strands;
 use serde::Serialize;
-use crate::{detect, settings::AreaBase};
+use crate::detect::{self, Priors};
+use crate::settings::AreaBase;
 
 /// Widest scene a head photo plausibly shows, in mm (bounds how coarse its scale can be).
 const WIDEST_SCENE_MM: f32 = 600.0;
@@ -51,6 +52,9 @@ pub struct Analysis {
     pub view: Option<HeadView>,
     /// On a profile, the side of the picture the face is on: -1 left, 1 right.
     pub face_towards: Option<f32>,
+    /// Clockwise quarter turns that bring the head upright in the picture (0 for a head the
+    /// right way up; 2 for one photographed upside down).
+    pub upright_quarters: u8,
 }
 
 /// Which way a photo looks at the head.
@@ -66,7 +70,7 @@ pub enum HeadView {
 impl Analysis {
     /// An analysis that knows only the scalp and the scale.
     pub fn new(scalp: impl Into<Mask<u8>>, scale: Scale) -> Self {
-        Self { scalp: scalp.into(), scale, eyes: None, hair_colour: None, skin_colour: None, blur_px: 0.0, head: None, view: None, face_towards: None }
+        Self { scalp: scalp.into(), scale, eyes: None, hair_colour: None, skin_colour: None, blur_px: 0.0, head: None, view: None, face_towards: None, upright_quarters: 0 }
     }
 
     /// The pupils in pixels: as the visitor marked them, else as found on the photo.
@@ -141,13 +145,18 @@ pub struct Preview {
 impl Preview {
     /// Analyses a photo (scalp guess and scale). Transparency is flattened over white first.
     pub fn new(photo: RgbaImage) -> Result<Self, PreviewError> {
-        Self::check_rgba(photo.width, photo.height, photo.pixels.len())?;
-        Ok(Self::analyse(photo))
+        Self::with_priors(photo, &Priors::default())
     }
 
-    fn analyse(mut photo: RgbaImage) -> Self {
+    /// Analyses a photo with what learned models found on it (faces, the person's outline).
+    pub fn with_priors(photo: RgbaImage, priors: &Priors) -> Result<Self, PreviewError> {
+        Self::check_rgba(photo.width, photo.height, photo.pixels.len())?;
+        Ok(Self::analyse(photo, priors))
+    }
+
+    fn analyse(mut photo: RgbaImage, priors: &Priors) -> Self {
         photo.flatten_alpha();
-        let analysis = detect::guess_scalp(&photo);
+        let analysis = detect::guess_scalp_with(&photo, priors).0;
         Self::with_analysis(photo, analysis)
     }
 
@@ -172,7 +181,7 @@ impl Preview {
     /// go before the new one is written (into the old photo's buffer when the size is the
     /// same), so the two never take memory at once. The size is checked first: a photo refused
     /// leaves this preview as it was.
-    pub fn replace(&mut self, width: u32, height: u32, len: usize, fill: impl FnOnce(&mut [u8])) -> Result<(), PreviewError> {
+    pub fn replace(&mut self, width: u32, height: u32, len: usize, priors: &Priors, fill: impl FnOnce(&mut [u8])) -> Result<(), PreviewError> {
         Self::check_rgba(width, height, len)?;
         let mut pixels = std::mem::take(&mut self.photo.pixels);
         self.area_cache = AreaCache::default();
@@ -185,7 +194,7 @@ impl Preview {
         pixels.clear();
         pixels.resize(len, 0);
         fill(&mut pixels);
-        *self = Self::analyse(RgbaImage { width, height, pixels });
+        *self = Self::analyse(RgbaImage { width, height, pixels }, priors);
         Ok(())
     }
 

@@ -78,7 +78,7 @@ impl WebPreview {
         Preview::check_rgba(width, height, len).map_err(js_error)?;
         // The last after-image belongs to the old photo: let go of it first too.
         (self.after, self.drawn, self.painted) = (Vec::new(), None, false);
-        self.core.replace(width, height, len, |bytes| pixels.copy_to(bytes)).map_err(js_error)
+        self.core.replace(width, height, len, &Default::default(), |bytes| pixels.copy_to(bytes)).map_err(js_error)
     }
 
     fn wrap(core: Preview) -> Self {

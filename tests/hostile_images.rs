@@ -61,7 +61,7 @@ fn a_photo_refused_in_place_of_another_leaves_the_other_as_it_was() {
     let analysis = preview.analysis().clone();
     for (width, height, len) in [(30_000, 30_000, 16), (0, 5, 0), (MAX_SIDE + 1, 1, (MAX_SIDE as usize + 1) * 4), (10, 10, 399), (w, h, 4)] {
         let mut read = false;
-        let error = preview.replace(width, height, len, |_| read = true).expect_err("refused");
+        let error = preview.replace(width, height, len, &Default::default(), |_| read = true).expect_err("refused");
         assert_eq!(Some(error), Preview::from_rgba(width, height, vec![0; len]).err(), "the same refusal as a new photo's");
         assert!(!read, "{width}×{height}: the bytes of a refused photo are not read");
         assert_eq!((preview.width(), preview.height()), (w, h));
@@ -70,7 +70,7 @@ fn a_photo_refused_in_place_of_another_leaves_the_other_as_it_was() {
     }
     // A photo accepted in place is the photo a new preview would make, analysed the same.
     let pixels = vec![255; 64 * 48 * 4];
-    preview.replace(64, 48, pixels.len(), |bytes| bytes.copy_from_slice(&pixels)).unwrap();
+    preview.replace(64, 48, pixels.len(), &Default::default(), |bytes| bytes.copy_from_slice(&pixels)).unwrap();
     let mut fresh = Preview::from_rgba(64, 48, pixels).unwrap();
     assert!(preview.analysis() == fresh.analysis());
     assert_eq!(preview.render(&settings).unwrap(), fresh.render(&settings).unwrap());

@@ -61,7 +61,7 @@ fn analysing_rendering_and_replacing_a_photo_needs_at_most_four_times_its_rgba()
         drop(after);
         let before = NOW.load(Relaxed);
         let peak_so_far = PEAK.swap(before, Relaxed);
-        preview.replace(w, h, next.len(), |bytes| bytes.copy_from_slice(&next)).unwrap();
+        preview.replace(w, h, next.len(), &Default::default(), |bytes| bytes.copy_from_slice(&next)).unwrap();
         let replacing = PEAK.load(Relaxed);
         assert!(replacing <= before, "{w}×{h}: taking the next photo peaked at {replacing} bytes, above the {before} held before");
         PEAK.fetch_max(peak_so_far, Relaxed);

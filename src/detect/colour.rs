@@ -7,7 +7,7 @@ use super::regions::{BACKGROUND, OTHER, SKIN};
 use super::view::View;
 use super::working::{Working, Ycc};
 use crate::color;
-use crate::image::RgbaImage;
+use super::upright::Upright;
 
 /// Fewer working pixels than this are too few to speak for the scalp.
 const MIN_SCALP: usize = 12;
@@ -142,7 +142,7 @@ pub(super) fn hair_region(work: &Working, ycc: &Ycc, labels: &Grid<u8>, head: &H
 /// Least hair beside the head, in squared head breadths, that counts as a fringe.
 pub(super) const LEAST_HAIR: f32 = 0.01;
 
-pub(super) fn hair_colour(photo: &RgbaImage, work: &Working, hair: &Region, scalp: &Region, head: &Head) -> Option<[f32; 3]> {
+pub(super) fn hair_colour(photo: &Upright, work: &Working, hair: &Region, scalp: &Region, head: &Head) -> Option<[f32; 3]> {
     let b = head.breadth;
     // A few stray pixels (an eyebrow's tail, the rim of an ear) are not a fringe.
     if (hair.count() as f32) < LEAST_HAIR * b * b {
@@ -157,7 +157,6 @@ pub(super) fn hair_colour(photo: &RgbaImage, work: &Working, hair: &Region, scal
     let step = f.div_ceil(8);
     let blocks: Vec<usize> = (0..hair.v.len()).filter(|&i| hair.v[i]).collect();
     let stride = blocks.len().div_ceil(MAX_BLOCKS).max(1);
-    let pw = photo.width as usize;
     let mut block = Vec::with_capacity(64);
     let (mut sum, mut n) = ([0.0f64; 3], 0usize);
     for &i in blocks.iter().step_by(stride) {
@@ -165,8 +164,7 @@ pub(super) fn hair_colour(photo: &RgbaImage, work: &Working, hair: &Region, scal
         block.clear();
         for y in (by..by + f).step_by(step) {
             for x in (bx..bx + f).step_by(step) {
-                let p = &photo.pixels[(y * pw + x) * 4..][..3];
-                block.push([p[0], p[1], p[2]]);
+                block.push(photo.rgb(x, y));
             }
         }
         let mean: [f32; 3] = std::array::from_fn(|c| block.iter().map(|p| p[c] as f32).sum::<f32>() / block.len() as f32);

@@ -13,7 +13,7 @@
 
 use super::grid::{Plane, median};
 use super::head::Head;
-use crate::image::RgbaImage;
+use super::upright::Upright;
 
 /// Head breadth in cells of the eye grid: an iris is then about 8 cells across.
 const GRID_BREADTH: f32 = 120.0;
@@ -41,16 +41,16 @@ struct Candidate {
 ///
 /// `brows` are the brow rows (working pixels) on the picture's left and right; `factor` is the
 /// working copy's downscale.
-pub(super) fn find_eyes(photo: &RgbaImage, head: &Head, brows: (usize, usize), factor: u32) -> Option<[[f32; 2]; 2]> {
+pub(super) fn find_eyes(photo: &Upright, head: &Head, brows: (usize, usize), factor: u32) -> Option<[[f32; 2]; 2]> {
     let f = factor as f32;
     let b = head.breadth * f;
     let brow_row = brows.0.min(brows.1);
     let centre = (head.centre[brow_row.min(head.centre.len() - 1)] + 0.5) * f;
     // The band from a little above the brows to well below them, across the face.
     let top = (brow_row as f32 * f - 0.1 * b).max(0.0);
-    let bottom = (brows.0.max(brows.1) as f32 * f + 0.3 * b).min(photo.height as f32);
+    let bottom = (brows.0.max(brows.1) as f32 * f + 0.3 * b).min(photo.height() as f32);
     let left = (centre - 0.45 * b).max(0.0);
-    let right = (centre + 0.45 * b).min(photo.width as f32);
+    let right = (centre + 0.45 * b).min(photo.width() as f32);
     let cell = (b / GRID_BREADTH).round().max(1.0) as usize;
     let (x0, y0) = (left as usize, top as usize);
     let (gw, gh) = (((right - left).max(0.0) as usize) / cell, ((bottom - top).max(0.0) as usize) / cell);
@@ -109,14 +109,14 @@ pub(super) fn find_eyes(photo: &RgbaImage, head: &Head, brows: (usize, usize), f
 }
 
 /// The photo's red channel averaged over `cell` × `cell` blocks from (x0, y0).
-fn red_grid(photo: &RgbaImage, x0: usize, y0: usize, cell: usize, gw: usize, gh: usize) -> Plane {
-    let pw = photo.width as usize;
+fn red_grid(photo: &Upright, x0: usize, y0: usize, cell: usize, gw: usize, gh: usize) -> Plane {
     let norm = 1.0 / (cell * cell) as f32;
     Plane::from_fn(gw, gh, |gx, gy| {
         let mut sum = 0u32;
         for y in y0 + gy * cell..y0 + (gy + 1) * cell {
-            let row = &photo.pixels[(y * pw + x0 + gx * cell) * 4..(y * pw + x0 + (gx + 1) * cell) * 4];
-            sum += row.chunks_exact(4).map(|p| p[0] as u32).sum::<u32>();
+            for x in x0 + gx * cell..x0 + (gx + 1) * cell {
+                sum += photo.rgb(x, y)[0] as u32;
+            }
         }
         sum as f32 * norm
     })

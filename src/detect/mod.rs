@@ -53,20 +53,26 @@ mod eyes;
 mod fringe;
 mod grid;
 mod head;
+mod orient;
+mod priors;
 mod regions;
 mod skin;
 mod view;
+mod upright;
 mod working;
+
+pub use priors::{FaceFound, PersonMap, Priors};
 
 use crate::image::{Level, Mask, RgbaImage};
 use crate::preview::{Analysis, HeadView};
 use crate::scale::Scale;
-use grid::{Plane, Region, box_blur, dilate, erode, open};
+use grid::{Grid, Plane, Region, box_blur, dilate, erode, open};
 use regions::BACKGROUND;
 use head::{Head, blobs, find_head};
 use regions::regions;
 use skin::skin_probability;
 use view::{View, classify, scalp_zone};
+use upright::{Turn, Upright};
 use working::{Working, Ycc};
 
 /// Long side of the working copy, in pixels (the downscale factor is an integer).
@@ -129,10 +135,17 @@ pub struct Diagnosis {
     pub skin: Vec<f32>,
     /// The evidence the view was decided on.
     pub notes: String,
+    /// Clockwise quarter turns that brought the head upright.
+    pub quarters: u8,
 }
 
 /// The guess and what it was based on (None where no head was found).
 pub fn guess_scalp_explained(photo: &RgbaImage) -> (Analysis, Option<Diagnosis>) {
+    guess_scalp_with(photo, &Priors::default())
+}
+
+/// The guess from the photo and what learned models found on it.
+pub fn guess_scalp_with(photo: &RgbaImage, priors: &Priors) -> (Analysis, Option<Diagnosis>) {
     NOTES.with(|n| n.borrow_mut().clear());
     let whole = [0, 0, photo.width as usize, photo.height as usize];
     // Out of line: it is needed on two paths.
@@ -143,28 +156,58 @@ pub fn guess_scalp_explained(photo: &RgbaImage) -> (Analysis, Option<Diagnosis>)
             ..Analysis::new(Mask::<u8>::zeros(photo.width, photo.height), Scale::from_head_breadth_px(photo.width as f32 * FALLBACK_BREADTH))
         }
     }
-    let Some(work) = Working::from_photo(photo) else {
+    let Some(stored) = Working::from_photo(photo) else {
         return (fallback(photo, whole), None);
     };
-    let Some(guess) = guess_on(photo, &work) else {
+    let f = stored.factor as usize;
+    let (pw, ph) = (photo.width as f32, photo.height as f32);
+    let person = priors::person_plane(priors, stored.w(), stored.h(), f, pw, ph);
+    let turn = Turn::new(orient::upright_quarters(&stored, person.as_ref(), priors), stored.w(), stored.h());
+    let work = stored.upright(turn);
+    let evidence = Evidence { person: person.map(|p| turn.upright(&p)), faces: priors::faces_upright(priors, turn, f) };
+    let upright = Upright::new(photo, turn, f);
+    let Some(guess) = guess_on(&upright, &work, &evidence) else {
         return (fallback(photo, whole), None);
     };
-    let mut scalp = upsample(&guess.scalp, work.factor, photo.width, photo.height);
-    refine_edge(photo, &mut scalp, &guess.edge, work.factor);
+    // Back onto the photo as it was given.
+    let edge: Vec<EdgeColours> = guess
+        .edge
+        .iter()
+        .map(|e| {
+            let (x, y) = turn.stored(e.x, e.y);
+            EdgeColours { x, y, ..*e }
+        })
+        .collect();
+    let mut scalp = upsample(&turn.back(&guess.scalp), stored.factor, photo.width, photo.height);
+    refine_edge(photo, &mut scalp, &edge, stored.factor);
     // The head's outline follows the photo's own edge where the scalp meets the backdrop too.
-    let mut head = upsample(&guess.outline.as_plane(), work.factor, photo.width, photo.height);
-    refine_edge(photo, &mut head, &guess.edge, work.factor);
+    let mut head = upsample(&turn.back(&guess.outline).as_plane(), stored.factor, photo.width, photo.height);
+    refine_edge(photo, &mut head, &edge, stored.factor);
+    let near_head = turn.back(&guess.near_head);
+    let mut diagnosis = guess.diagnosis;
+    diagnosis.labels = turn.back(&Grid { w: work.w(), h: work.h(), v: diagnosis.labels }).v;
+    diagnosis.skin = turn.back(&Grid { w: work.w(), h: work.h(), v: diagnosis.skin }).v;
+    diagnosis.work_size = (stored.w(), stored.h());
+    diagnosis.quarters = turn.quarters;
     let analysis = Analysis {
         head: Some(head),
         view: Some(guess.view),
         face_towards: guess.face_towards,
-        eyes: guess.eyes,
-        blur_px: blur_near(photo, &guess.near_head, work.factor as usize),
+        eyes: guess.eyes.map(|e| e.map(|p| upright.stored_point(p))),
+        blur_px: blur_near(photo, &near_head, f),
         hair_colour: guess.hair_colour,
         skin_colour: guess.skin_colour,
-        ..Analysis::new(scalp, Scale::from_head_breadth_px(guess.breadth * work.factor as f32))
+        upright_quarters: turn.quarters,
+        ..Analysis::new(scalp, Scale::from_head_breadth_px(guess.breadth * stored.factor as f32))
     };
-    (analysis, Some(guess.diagnosis))
+    (analysis, Some(diagnosis))
+}
+
+/// The learned priors over the upright working copy.
+pub(super) struct Evidence {
+    /// The person's probability per working pixel.
+    person: Option<Plane>,
+    faces: Vec<priors::Face>,
 }
 
 /// What the detector found, in working pixels.
@@ -187,7 +230,7 @@ struct Guess {
     diagnosis: Diagnosis,
 }
 
-fn guess_on(photo: &RgbaImage, work: &Working) -> Option<Guess> {
+fn guess_on(photo: &Upright, work: &Working, _evidence: &Evidence) -> Option<Guess> {
     let (w, h) = (work.w(), work.h());
     let ycc = Ycc::of(work);
     let model = skin_probability(work, &ycc)?;
@@ -264,6 +307,7 @@ fn guess_on(photo: &RgbaImage, work: &Working) -> Option<Guess> {
             .collect(),
         skin: p.v.clone(),
         notes: NOTES.with(|n| std::mem::take(&mut *n.borrow_mut())),
+        quarters: 0,
     };
     // A profile's outline is as wide as the head is long: about 200 mm to the breadth's 150.
     let breadth = if matches!(view, View::Side { .. }) { b / PROFILE_LENGTH } else { b };
@@ -303,6 +347,7 @@ fn blur_near(photo: &RgbaImage, near: &Region, f: usize) -> f32 {
 
 /// A working pixel on the scalp's edge against the backdrop (or a backdrop pixel next to the
 /// scalp), with the mean colours of the scalp and of the backdrop around it.
+#[derive(Clone, Copy)]
 struct EdgeColours {
     x: usize,
     y: usize,

@@ -2,6 +2,7 @@
 
 use super::WORK_SIDE;
 use super::grid::{Grid, Plane, box_blur};
+use super::upright::Turn;
 use crate::image::RgbaImage;
 
 /// The photo averaged down to about `WORK_SIDE` px, with a fine-texture measure per pixel.
@@ -74,6 +75,11 @@ impl Working {
 
         let rgb = rgb.map(|p| box_blur(&p, 1));
         Some(Self { factor, rgb, texture: box_blur(&texture, 1) })
+    }
+
+    /// The working copy turned upright (see `upright`).
+    pub(super) fn upright(&self, turn: Turn) -> Self {
+        Self { factor: self.factor, rgb: self.rgb.each_ref().map(|p| turn.upright(p)), texture: turn.upright(&self.texture) }
     }
 
     pub(super) fn w(&self) -> usize {
