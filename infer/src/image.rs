@@ -103,8 +103,11 @@ pub fn sample_rgb(image: &Rgba, map: &Affine, width: usize, height: usize, scale
 }
 
 /// A quarter-turn view of the photo: how a point of the photo turned `turns × 90°` clockwise
-/// maps back to the photo, in continuous coordinates about the centre (as a rotated region
-/// of interest in MediaPipe).
+/// maps back to the photo. Pixel centres map to pixel centres (coordinates with centres at
+/// whole numbers), so the view samples exactly what a photo turned pixel by pixel holds: a
+/// sideways photo searched at the right turn gives what the upright photo gives. (The model
+/// moves its keypoints by several pixels for a one-pixel shift of its input, so a turn about
+/// the continuous centre, half a pixel off, would not.)
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct QuarterTurn {
     pub turns: u32,
@@ -125,11 +128,11 @@ impl QuarterTurn {
 
     /// A point of the turned view to the photo.
     pub fn to_photo(&self, x: f32, y: f32) -> (f32, f32) {
-        let (w, h) = (self.width, self.height);
+        let (right, bottom) = (self.width - 1.0, self.height - 1.0);
         match self.turns {
-            1 => (y, h - x),
-            2 => (w - x, h - y),
-            3 => (w - y, x),
+            1 => (y, bottom - x),
+            2 => (right - x, bottom - y),
+            3 => (right - y, x),
             _ => (x, y),
         }
     }
@@ -173,10 +176,12 @@ mod tests {
     fn quarter_turns_send_corners_where_a_turned_photo_has_them() {
         let q = QuarterTurn::new(1, 4, 2);
         assert_eq!(q.size(), (2.0, 4.0));
-        // Turned clockwise, the photo's top-left corner is the view's top-right one.
-        assert_eq!(q.to_photo(2.0, 0.0), (0.0, 0.0));
-        assert_eq!(QuarterTurn::new(3, 4, 2).to_photo(0.0, 4.0), (0.0, 0.0));
-        assert_eq!(QuarterTurn::new(2, 4, 2).to_photo(4.0, 2.0), (0.0, 0.0));
+        // Turned clockwise, the photo's top-left pixel is the view's top-right one.
+        assert_eq!(q.to_photo(1.0, 0.0), (0.0, 0.0));
+        assert_eq!(q.to_photo(0.0, 0.0), (0.0, 1.0));
+        assert_eq!(QuarterTurn::new(3, 4, 2).to_photo(0.0, 3.0), (0.0, 0.0));
+        assert_eq!(QuarterTurn::new(2, 4, 2).to_photo(3.0, 1.0), (0.0, 0.0));
+        assert_eq!(QuarterTurn::new(4, 4, 2).to_photo(3.0, 1.0), (3.0, 1.0));
         // Composing keeps the map affine: the view's (1, 0) step is the photo's (0, -1).
         let a = Affine { origin: (0.0, 0.0), du: (1.0, 0.0), dv: (0.0, 1.0) };
         assert_eq!(q.compose(&a).du, (0.0, -1.0));
