@@ -130,7 +130,11 @@ impl Model {
                 if t.dtype != DType::F16 || t.data.is_empty() {
                     return Err(unsupported(index, "DEQUANTIZE of anything but a float16 constant"));
                 }
-                let values = t.data.chunks_exact(2).map(|b| schema::f16_to_f32(u16::from_le_bytes([b[0], b[1]]))).collect();
+                let values: Vec<f32> =
+                    t.data.chunks_exact(2).map(|b| schema::f16_to_f32(u16::from_le_bytes([b[0], b[1]]))).collect();
+                if values.len() != elements(&g.tensors[y].shape)? || g.tensors[y].dtype != DType::F32 {
+                    return Err(malformed(index, "DEQUANTIZE output is not float32 of the input's size"));
+                }
                 consts.insert(y, values);
                 continue;
             }
@@ -197,6 +201,9 @@ impl Model {
                 if let Some(&s) = slot_of.get(&t) {
                     inputs.push(Operand::Slot(s, elements(&g.tensors[t].shape)?));
                 } else if let Some(v) = consts.get(&t) {
+                    if v.len() != elements(&g.tensors[t].shape)? {
+                        return Err(Error::Malformed(format!("operator {i}: constant {t} does not fill its shape")));
+                    }
                     let next = const_values.len();
                     let c = *const_index.entry(t).or_insert(next);
                     if c == next {
@@ -391,9 +398,14 @@ fn build(g: &Graph, consts: &HashMap<usize, Vec<f32>>, o: &Operator, index: usiz
     let y = one_output(o, index)?;
     let input_at = |k: usize| -> Option<usize> { o.inputs.get(k).copied().filter(|&t| t >= 0).map(|t| t as usize) };
     let constant = |k: usize, what: &str| -> Result<&Vec<f32>, Error> {
-        input_at(k)
-            .and_then(|t| consts.get(&t))
-            .ok_or_else(|| unsupported(index, &format!("{what} is not a constant")))
+        let (t, values) = input_at(k)
+            .and_then(|t| Some((t, consts.get(&t)?)))
+            .ok_or_else(|| unsupported(index, &format!("{what} is not a constant")))?;
+        // Kernels index weights by the tensor's shape: the values must fill it exactly.
+        if values.len() != elements(shape(t))? {
+            return Err(malformed(index, &format!("{what} holds {} values for shape {:?}", values.len(), shape(t))));
+        }
+        Ok(values)
     };
     let int_constant = |k: usize, what: &str| -> Result<Vec<i32>, Error> {
         let t = input_at(k).map(|t| &g.tensors[t]).filter(|t| t.dtype == DType::I32 && !t.data.is_empty());
