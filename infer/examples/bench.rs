@@ -32,16 +32,26 @@ fn card(width: u32, height: u32) -> Vec<u8> {
     let mut px = Vec::with_capacity((width * height * 4) as usize);
     for y in 0..height {
         for x in 0..width {
-            px.extend_from_slice(&[(x * 255 / width) as u8, (y * 255 / height) as u8, ((x + y) % 256) as u8, 255]);
+            px.extend_from_slice(&[
+                (x * 255 / width) as u8,
+                (y * 255 / height) as u8,
+                ((x + y) % 256) as u8,
+                255,
+            ]);
         }
     }
     px
 }
 
 fn main() {
-    let runs: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(50);
-    let (Some(face), Some(person)) = (support::model_bytes(support::FACE_MODEL), support::model_bytes(support::PERSON_MODEL))
-    else {
+    let runs: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(50);
+    let (Some(face), Some(person)) = (
+        support::model_bytes(support::FACE_MODEL),
+        support::model_bytes(support::PERSON_MODEL),
+    ) else {
         return;
     };
     let (w, h) = (4032, 3024);

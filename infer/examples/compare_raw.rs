@@ -7,7 +7,10 @@
 
 fn read_f32(path: &str) -> Vec<f32> {
     let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    bytes.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect()
+    bytes
+        .chunks_exact(4)
+        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .collect()
 }
 
 fn main() {
@@ -17,7 +20,8 @@ fn main() {
         std::process::exit(2);
     }
     let file = std::fs::read(&args[0]).unwrap_or_else(|e| panic!("{}: {e}", args[0]));
-    let mut model = smp_infer::model::Model::from_bytes(&file).unwrap_or_else(|e| panic!("{}: {e}", args[0]));
+    let mut model =
+        smp_infer::model::Model::from_bytes(&file).unwrap_or_else(|e| panic!("{}: {e}", args[0]));
     let input = read_f32(&args[1]);
     let outputs = model.run(&input).unwrap_or_else(|e| panic!("run: {e}"));
     for (i, (got, path)) in outputs.iter().zip(&args[2..]).enumerate() {
@@ -26,7 +30,14 @@ fn main() {
         let diffs: Vec<f32> = got.iter().zip(&want).map(|(a, b)| (a - b).abs()).collect();
         let max = diffs.iter().copied().fold(0.0, f32::max);
         let mean = diffs.iter().sum::<f32>() / diffs.len() as f32;
-        let (lo, hi) = want.iter().fold((f32::INFINITY, f32::NEG_INFINITY), |(l, h), &v| (l.min(v), h.max(v)));
-        println!("output {i}: {} values, max |diff| {max:.3e}, mean |diff| {mean:.3e}, reference range [{lo:.3}, {hi:.3}]", got.len());
+        let (lo, hi) = want
+            .iter()
+            .fold((f32::INFINITY, f32::NEG_INFINITY), |(l, h), &v| {
+                (l.min(v), h.max(v))
+            });
+        println!(
+            "output {i}: {} values, max |diff| {max:.3e}, mean |diff| {mean:.3e}, reference range [{lo:.3}, {hi:.3}]",
+            got.len()
+        );
     }
 }

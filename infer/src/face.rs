@@ -111,7 +111,11 @@ impl FaceDetector {
         let boxes_output = match (model.output_shape(0), model.output_shape(1)) {
             (Some(a), Some(b)) if a == boxes && b == scores => 0,
             (Some(a), Some(b)) if a == scores && b == boxes => 1,
-            _ => return Err(Error::Unsupported("the face model's outputs are not [1,896,16] and [1,896,1]".into())),
+            _ => {
+                return Err(Error::Unsupported(
+                    "the face model's outputs are not [1,896,16] and [1,896,1]".into(),
+                ));
+            }
         };
         Ok(FaceDetector {
             model,
@@ -125,15 +129,32 @@ impl FaceDetector {
     /// Faces in an RGBA photo, best first. `quarter_turns` (0–3) looks at the photo turned that
     /// many times 90° clockwise (for a sideways photo) without turning the pixels; the results
     /// are in the photo's own coordinates either way.
-    pub fn detect(&mut self, rgba: &[u8], width: u32, height: u32, quarter_turns: u32) -> Result<Vec<Face>, Error> {
+    pub fn detect(
+        &mut self,
+        rgba: &[u8],
+        width: u32,
+        height: u32,
+        quarter_turns: u32,
+    ) -> Result<Vec<Face>, Error> {
         let image = Rgba::new(rgba, width, height)?;
         let turn = QuarterTurn::new(quarter_turns, image.width(), image.height());
         let letterbox = Letterbox::new(turn.size());
-        sample_rgb(&image, &turn.compose(&letterbox.sampling()), INPUT_SIZE, INPUT_SIZE, 2.0 / 255.0, -1.0, &mut self.input);
+        sample_rgb(
+            &image,
+            &turn.compose(&letterbox.sampling()),
+            INPUT_SIZE,
+            INPUT_SIZE,
+            2.0 / 255.0,
+            -1.0,
+            &mut self.input,
+        );
         let outputs = self.model.run(&self.input)?;
         let (boxes, scores) = (outputs[self.boxes_output], outputs[1 - self.boxes_output]);
         let raw = decode(boxes, scores, &self.anchors, self.min_score);
-        Ok(weighted_nms(raw).iter().map(|d| project(d, &letterbox, &turn)).collect())
+        Ok(weighted_nms(raw)
+            .iter()
+            .map(|d| project(d, &letterbox, &turn))
+            .collect())
     }
 
     /// The model, for benchmarks.
@@ -153,13 +174,21 @@ struct Letterbox {
 impl Letterbox {
     fn new((width, height): (f32, f32)) -> Self {
         let side = width.max(height);
-        Letterbox { left: (width - side) / 2.0, top: (height - side) / 2.0, side }
+        Letterbox {
+            left: (width - side) / 2.0,
+            top: (height - side) / 2.0,
+            side,
+        }
     }
 
     /// Tensor pixel to view coordinates, as OpenCV maps the region's corners to the tensor's.
     fn sampling(&self) -> Affine {
         let step = self.side / INPUT_SIZE as f32;
-        Affine { origin: (self.left, self.top), du: (step, 0.0), dv: (0.0, step) }
+        Affine {
+            origin: (self.left, self.top),
+            du: (step, 0.0),
+            dv: (0.0, step),
+        }
     }
 
     /// Normalised tensor coordinates to view coordinates.
@@ -186,7 +215,10 @@ fn anchors() -> Vec<[f32; 2]> {
         for y in 0..grid {
             for x in 0..grid {
                 for _ in 0..per_cell {
-                    out.push([(x as f32 + 0.5) / grid as f32, (y as f32 + 0.5) / grid as f32]);
+                    out.push([
+                        (x as f32 + 0.5) / grid as f32,
+                        (y as f32 + 0.5) / grid as f32,
+                    ]);
                 }
             }
         }
@@ -212,9 +244,19 @@ fn decode(boxes: &[f32], scores: &[f32], anchors: &[[f32; 2]], min_score: f32) -
         }
         let mut keypoints = [[0.0; 2]; 6];
         for (k, kp) in keypoints.iter_mut().enumerate() {
-            *kp = [b[4 + 2 * k] / COORD_SCALE + a[0], b[5 + 2 * k] / COORD_SCALE + a[1]];
+            *kp = [
+                b[4 + 2 * k] / COORD_SCALE + a[0],
+                b[5 + 2 * k] / COORD_SCALE + a[1],
+            ];
         }
-        out.push(Raw { score, xmin: cx - w / 2.0, ymin: cy - h / 2.0, xmax: cx + w / 2.0, ymax: cy + h / 2.0, keypoints });
+        out.push(Raw {
+            score,
+            xmin: cx - w / 2.0,
+            ymin: cy - h / 2.0,
+            xmax: cx + w / 2.0,
+            ymax: cy + h / 2.0,
+            keypoints,
+        });
     }
     out
 }
@@ -226,7 +268,8 @@ fn iou(a: &Raw, b: &Raw) -> f32 {
         return 0.0;
     }
     let inter = (x1 - x0) * (y1 - y0);
-    let union = (a.xmax - a.xmin) * (a.ymax - a.ymin) + (b.xmax - b.xmin) * (b.ymax - b.ymin) - inter;
+    let union =
+        (a.xmax - a.xmin) * (a.ymax - a.ymin) + (b.xmax - b.xmin) * (b.ymax - b.ymin) - inter;
     if union > 0.0 { inter / union } else { 0.0 }
 }
 
@@ -238,9 +281,18 @@ fn weighted_nms(mut remaining: Vec<Raw>) -> Vec<Raw> {
     remaining.sort_by(|a, b| b.score.total_cmp(&a.score));
     let mut out = Vec::new();
     while let Some(&best) = remaining.first() {
-        let (cluster, rest): (Vec<Raw>, Vec<Raw>) = remaining.into_iter().partition(|d| iou(d, &best) > NMS_MIN_IOU);
+        let (cluster, rest): (Vec<Raw>, Vec<Raw>) = remaining
+            .into_iter()
+            .partition(|d| iou(d, &best) > NMS_MIN_IOU);
         let total: f32 = cluster.iter().map(|d| d.score).sum();
-        let mut merged = Raw { score: best.score, xmin: 0.0, ymin: 0.0, xmax: 0.0, ymax: 0.0, keypoints: [[0.0; 2]; 6] };
+        let mut merged = Raw {
+            score: best.score,
+            xmin: 0.0,
+            ymin: 0.0,
+            xmax: 0.0,
+            ymax: 0.0,
+            keypoints: [[0.0; 2]; 6],
+        };
         for d in &cluster {
             merged.xmin += d.xmin * d.score;
             merged.ymin += d.ymin * d.score;
@@ -256,7 +308,11 @@ fn weighted_nms(mut remaining: Vec<Raw>) -> Vec<Raw> {
             merged.ymin /= total;
             merged.xmax /= total;
             merged.ymax /= total;
-            merged.keypoints.iter_mut().flatten().for_each(|v| *v /= total);
+            merged
+                .keypoints
+                .iter_mut()
+                .flatten()
+                .for_each(|v| *v /= total);
         } else {
             merged = best;
         }
@@ -278,8 +334,18 @@ fn project(d: &Raw, letterbox: &Letterbox, turn: &QuarterTurn) -> Face {
         let (px, py) = turn.to_photo(vx, vy);
         Point { x: px, y: py }
     };
-    let corners = [to_photo(d.xmin, d.ymin), to_photo(d.xmax, d.ymin), to_photo(d.xmin, d.ymax), to_photo(d.xmax, d.ymax)];
-    let (mut x0, mut y0, mut x1, mut y1) = (f32::INFINITY, f32::INFINITY, f32::NEG_INFINITY, f32::NEG_INFINITY);
+    let corners = [
+        to_photo(d.xmin, d.ymin),
+        to_photo(d.xmax, d.ymin),
+        to_photo(d.xmin, d.ymax),
+        to_photo(d.xmax, d.ymax),
+    ];
+    let (mut x0, mut y0, mut x1, mut y1) = (
+        f32::INFINITY,
+        f32::INFINITY,
+        f32::NEG_INFINITY,
+        f32::NEG_INFINITY,
+    );
     for c in corners {
         (x0, y0, x1, y1) = (x0.min(c.x), y0.min(c.y), x1.max(c.x), y1.max(c.y));
     }
@@ -287,7 +353,16 @@ fn project(d: &Raw, letterbox: &Letterbox, turn: &QuarterTurn) -> Face {
     for (k, raw) in keypoints.iter_mut().zip(&d.keypoints) {
         *k = to_photo(raw[0], raw[1]);
     }
-    Face { score: d.score, bbox: Rect { x: x0, y: y0, width: x1 - x0, height: y1 - y0 }, keypoints }
+    Face {
+        score: d.score,
+        bbox: Rect {
+            x: x0,
+            y: y0,
+            width: x1 - x0,
+            height: y1 - y0,
+        },
+        keypoints,
+    }
 }
 
 #[cfg(test)]
@@ -308,7 +383,14 @@ mod tests {
     }
 
     fn raw(score: f32, x: f32) -> Raw {
-        Raw { score, xmin: x, ymin: 0.0, xmax: x + 1.0, ymax: 1.0, keypoints: [[x, 0.5]; 6] }
+        Raw {
+            score,
+            xmin: x,
+            ymin: 0.0,
+            xmax: x + 1.0,
+            ymax: 1.0,
+            keypoints: [[x, 0.5]; 6],
+        }
     }
 
     #[test]

@@ -8,7 +8,9 @@
 use crate::Error;
 
 fn malformed(what: &str) -> Error {
-    Error::Malformed(format!("the model file is truncated or corrupt ({what} out of bounds)"))
+    Error::Malformed(format!(
+        "the model file is truncated or corrupt ({what} out of bounds)"
+    ))
 }
 
 /// Little-endian scalars read at a byte offset, bounds-checked.
@@ -71,10 +73,19 @@ impl<'a> Table<'a> {
         }
         let vtable = vtable as usize;
         let vtable_len = bytes.u16(vtable, what)? as usize;
-        if vtable_len < 4 || vtable.checked_add(vtable_len).is_none_or(|end| end > bytes.0.len()) {
+        if vtable_len < 4
+            || vtable
+                .checked_add(vtable_len)
+                .is_none_or(|end| end > bytes.0.len())
+        {
             return Err(malformed(what));
         }
-        Ok(Table { bytes, pos, vtable, vtable_len })
+        Ok(Table {
+            bytes,
+            pos,
+            vtable,
+            vtable_len,
+        })
     }
 
     /// Where field `index` sits, or `None` when the writer left it out.
@@ -118,30 +129,51 @@ impl<'a> Table<'a> {
     /// A sub-table field.
     pub fn table(&self, index: usize, what: &str) -> Result<Option<Table<'a>>, Error> {
         match self.field(index, what)? {
-            Some(at) => Ok(Some(Table::at(self.bytes, self.bytes.follow(at, what)?, what)?)),
+            Some(at) => Ok(Some(Table::at(
+                self.bytes,
+                self.bytes.follow(at, what)?,
+                what,
+            )?)),
             None => Ok(None),
         }
     }
 
     /// A vector field whose elements are `elem_size` bytes each (offsets count as 4).
-    pub fn vector(&self, index: usize, elem_size: usize, what: &str) -> Result<Option<Vector<'a>>, Error> {
-        let Some(at) = self.field(index, what)? else { return Ok(None) };
+    pub fn vector(
+        &self,
+        index: usize,
+        elem_size: usize,
+        what: &str,
+    ) -> Result<Option<Vector<'a>>, Error> {
+        let Some(at) = self.field(index, what)? else {
+            return Ok(None);
+        };
         let start = self.bytes.follow(at, what)?;
         let len = self.bytes.u32(start, what)? as usize;
         let data = start + 4;
-        let end = len.checked_mul(elem_size).and_then(|n| n.checked_add(data)).ok_or_else(|| malformed(what))?;
+        let end = len
+            .checked_mul(elem_size)
+            .and_then(|n| n.checked_add(data))
+            .ok_or_else(|| malformed(what))?;
         if end > self.bytes.0.len() {
             return Err(malformed(what));
         }
-        Ok(Some(Vector { bytes: self.bytes, data, len, elem_size }))
+        Ok(Some(Vector {
+            bytes: self.bytes,
+            data,
+            len,
+            elem_size,
+        }))
     }
 
     /// A string field (UTF-8 checked), `None` when absent.
     pub fn string(&self, index: usize, what: &str) -> Result<Option<&'a str>, Error> {
-        let Some(v) = self.vector(index, 1, what)? else { return Ok(None) };
-        std::str::from_utf8(v.as_bytes())
-            .map(Some)
-            .map_err(|_| Error::Malformed(format!("the model file is corrupt ({what} is not UTF-8)")))
+        let Some(v) = self.vector(index, 1, what)? else {
+            return Ok(None);
+        };
+        std::str::from_utf8(v.as_bytes()).map(Some).map_err(|_| {
+            Error::Malformed(format!("the model file is corrupt ({what} is not UTF-8)"))
+        })
     }
 }
 
@@ -213,7 +245,14 @@ mod tests {
         let buf = sample();
         let root = Bytes(&buf).root().unwrap();
         assert_eq!(root.i32_or(0, 0, "f0").unwrap(), 42);
-        assert_eq!(root.vector(1, 4, "f1").unwrap().unwrap().i32s("f1").unwrap(), vec![7, -3]);
+        assert_eq!(
+            root.vector(1, 4, "f1")
+                .unwrap()
+                .unwrap()
+                .i32s("f1")
+                .unwrap(),
+            vec![7, -3]
+        );
         assert_eq!(root.i32_or(5, 9, "absent").unwrap(), 9);
     }
 

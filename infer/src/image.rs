@@ -22,7 +22,9 @@ impl<'a> Rgba<'a> {
     pub fn new(pixels: &'a [u8], width: u32, height: u32) -> Result<Self, Error> {
         let (w, h) = (width as usize, height as usize);
         if w == 0 || h == 0 {
-            return Err(Error::Input(format!("the image is {width}×{height} pixels: it has none")));
+            return Err(Error::Input(format!(
+                "the image is {width}×{height} pixels: it has none"
+            )));
         }
         let want = w.checked_mul(h).and_then(|n| n.checked_mul(4));
         if want != Some(pixels.len()) {
@@ -32,7 +34,11 @@ impl<'a> Rgba<'a> {
                 w as u64 * h as u64 * 4
             )));
         }
-        Ok(Rgba { pixels, width: w, height: h })
+        Ok(Rgba {
+            pixels,
+            width: w,
+            height: h,
+        })
     }
 
     pub fn width(&self) -> usize {
@@ -62,7 +68,12 @@ impl<'a> Rgba<'a> {
         let (x0, y0) = ((qx / 32.0).floor(), (qy / 32.0).floor());
         let (fx, fy) = (qx / 32.0 - x0, qy / 32.0 - y0);
         let (x0, y0) = (x0 as isize, y0 as isize);
-        let (a, b, c, d) = (self.rgb(x0, y0), self.rgb(x0 + 1, y0), self.rgb(x0, y0 + 1), self.rgb(x0 + 1, y0 + 1));
+        let (a, b, c, d) = (
+            self.rgb(x0, y0),
+            self.rgb(x0 + 1, y0),
+            self.rgb(x0, y0 + 1),
+            self.rgb(x0 + 1, y0 + 1),
+        );
         let mut out = [0.0; 3];
         for i in 0..3 {
             let top = a[i] + (b[i] - a[i]) * fx;
@@ -84,13 +95,24 @@ pub struct Affine {
 
 impl Affine {
     pub fn apply(&self, u: f32, v: f32) -> (f32, f32) {
-        (self.origin.0 + u * self.du.0 + v * self.dv.0, self.origin.1 + u * self.du.1 + v * self.dv.1)
+        (
+            self.origin.0 + u * self.du.0 + v * self.dv.0,
+            self.origin.1 + u * self.du.1 + v * self.dv.1,
+        )
     }
 }
 
 /// Fills `out` (`height × width × 3`, NHWC) with the photo sampled through `map`, each level
 /// `l` (0–255) stored as `l · scale + offset`.
-pub fn sample_rgb(image: &Rgba, map: &Affine, width: usize, height: usize, scale: f32, offset: f32, out: &mut [f32]) {
+pub fn sample_rgb(
+    image: &Rgba,
+    map: &Affine,
+    width: usize,
+    height: usize,
+    scale: f32,
+    offset: f32,
+    out: &mut [f32],
+) {
     for (v, row) in out.chunks_exact_mut(width * 3).take(height).enumerate() {
         for (u, px) in row.chunks_exact_mut(3).enumerate() {
             let (x, y) = map.apply(u as f32, v as f32);
@@ -118,12 +140,20 @@ pub struct QuarterTurn {
 
 impl QuarterTurn {
     pub fn new(turns: u32, width: usize, height: usize) -> Self {
-        QuarterTurn { turns: turns % 4, width: width as f32, height: height as f32 }
+        QuarterTurn {
+            turns: turns % 4,
+            width: width as f32,
+            height: height as f32,
+        }
     }
 
     /// The turned view's size.
     pub fn size(&self) -> (f32, f32) {
-        if self.turns % 2 == 1 { (self.height, self.width) } else { (self.width, self.height) }
+        if self.turns % 2 == 1 {
+            (self.height, self.width)
+        } else {
+            (self.width, self.height)
+        }
     }
 
     /// A point of the turned view to the photo.
@@ -145,7 +175,11 @@ impl QuarterTurn {
             let p = self.to_photo(d.0, d.1);
             (p.0 - zero.0, p.1 - zero.1)
         };
-        Affine { origin: o, du: lin(a.du), dv: lin(a.dv) }
+        Affine {
+            origin: o,
+            du: lin(a.du),
+            dv: lin(a.dv),
+        }
     }
 }
 
@@ -183,7 +217,11 @@ mod tests {
         assert_eq!(QuarterTurn::new(2, 4, 2).to_photo(3.0, 1.0), (0.0, 0.0));
         assert_eq!(QuarterTurn::new(4, 4, 2).to_photo(3.0, 1.0), (3.0, 1.0));
         // Composing keeps the map affine: the view's (1, 0) step is the photo's (0, -1).
-        let a = Affine { origin: (0.0, 0.0), du: (1.0, 0.0), dv: (0.0, 1.0) };
+        let a = Affine {
+            origin: (0.0, 0.0),
+            du: (1.0, 0.0),
+            dv: (0.0, 1.0),
+        };
         assert_eq!(q.compose(&a).du, (0.0, -1.0));
         assert_eq!(q.compose(&a).dv, (1.0, 0.0));
     }

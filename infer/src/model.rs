@@ -10,6 +10,7 @@
 use std::collections::HashMap;
 
 use crate::Error;
+use crate::flatbuffer::Table;
 use crate::ops::conv::{Conv, Window};
 use crate::ops::depthwise::Depthwise;
 use crate::ops::elementwise::{Binary, BinaryKind, Unary};
@@ -18,7 +19,6 @@ use crate::ops::pool::{self, Pool};
 use crate::ops::resize::{self, Resize};
 use crate::ops::transpose_conv::{self, TransposeConv};
 use crate::ops::{self, Activation};
-use crate::flatbuffer::Table;
 use crate::schema::{self, DType, Graph, Operator, op};
 
 /// No tensor in a model this interpreter runs holds more floats than this (a garbled shape
@@ -96,7 +96,10 @@ impl Model {
     pub fn from_bytes(file: &[u8]) -> Result<Model, Error> {
         let g = schema::read(file)?;
         let [input] = g.inputs[..] else {
-            return Err(Error::Unsupported(format!("the model has {} inputs (one is supported)", g.inputs.len())));
+            return Err(Error::Unsupported(format!(
+                "the model has {} inputs (one is supported)",
+                g.inputs.len()
+            )));
         };
         let input = input as usize;
         for t in &g.tensors {
@@ -107,18 +110,31 @@ impl Model {
                 DType::Other(_) => 1,
             };
             if !t.data.is_empty() && t.data.len() != n * size {
-                return Err(Error::Malformed(format!("tensor '{}' holds {} bytes for {} values", t.name, t.data.len(), n)));
+                return Err(Error::Malformed(format!(
+                    "tensor '{}' holds {} bytes for {} values",
+                    t.name,
+                    t.data.len(),
+                    n
+                )));
             }
         }
         if g.tensors[input].dtype != DType::F32 {
-            return Err(Error::Unsupported("the model's input is not float32".into()));
+            return Err(Error::Unsupported(
+                "the model's input is not float32".into(),
+            ));
         }
 
         // Constants as float32: stored ones, and DEQUANTIZE outputs of float16 ones.
         let mut consts: HashMap<usize, Vec<f32>> = HashMap::new();
         for (i, t) in g.tensors.iter().enumerate() {
             if t.dtype == DType::F32 && !t.data.is_empty() {
-                consts.insert(i, t.data.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect());
+                consts.insert(
+                    i,
+                    t.data
+                        .chunks_exact(4)
+                        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                        .collect(),
+                );
             }
         }
 
@@ -128,12 +144,23 @@ impl Model {
                 let (x, y) = (one_input(o, index)?, one_output(o, index)?);
                 let t = &g.tensors[x];
                 if t.dtype != DType::F16 || t.data.is_empty() {
-                    return Err(unsupported(index, "DEQUANTIZE of anything but a float16 constant"));
+                    return Err(unsupported(
+                        index,
+                        "DEQUANTIZE of anything but a float16 constant",
+                    ));
                 }
-                let values: Vec<f32> =
-                    t.data.chunks_exact(2).map(|b| schema::f16_to_f32(u16::from_le_bytes([b[0], b[1]]))).collect();
-                if values.len() != elements(&g.tensors[y].shape)? || g.tensors[y].dtype != DType::F32 {
-                    return Err(malformed(index, "DEQUANTIZE output is not float32 of the input's size"));
+                let values: Vec<f32> = t
+                    .data
+                    .chunks_exact(2)
+                    .map(|b| schema::f16_to_f32(u16::from_le_bytes([b[0], b[1]])))
+                    .collect();
+                if values.len() != elements(&g.tensors[y].shape)?
+                    || g.tensors[y].dtype != DType::F32
+                {
+                    return Err(malformed(
+                        index,
+                        "DEQUANTIZE output is not float32 of the input's size",
+                    ));
                 }
                 consts.insert(y, values);
                 continue;
@@ -176,8 +203,14 @@ impl Model {
         let mut slot_of: HashMap<usize, usize> = HashMap::new();
         let take_slot = |len: usize, sizes: &mut Vec<usize>, free: &mut Vec<usize>| {
             // The smallest free buffer that fits, else the largest one grown, else a new one.
-            let fit = free.iter().enumerate().filter(|&(_, &s)| sizes[s] >= len).min_by_key(|&(_, &s)| sizes[s]);
-            let pick = fit.or_else(|| free.iter().enumerate().max_by_key(|&(_, &s)| sizes[s])).map(|(i, _)| i);
+            let fit = free
+                .iter()
+                .enumerate()
+                .filter(|&(_, &s)| sizes[s] >= len)
+                .min_by_key(|&(_, &s)| sizes[s]);
+            let pick = fit
+                .or_else(|| free.iter().enumerate().max_by_key(|&(_, &s)| sizes[s]))
+                .map(|(i, _)| i);
             match pick {
                 Some(i) => {
                     let s = free.swap_remove(i);
@@ -202,7 +235,9 @@ impl Model {
                     inputs.push(Operand::Slot(s, elements(&g.tensors[t].shape)?));
                 } else if let Some(v) = consts.get(&t) {
                     if v.len() != elements(&g.tensors[t].shape)? {
-                        return Err(Error::Malformed(format!("operator {i}: constant {t} does not fill its shape")));
+                        return Err(Error::Malformed(format!(
+                            "operator {i}: constant {t} does not fill its shape"
+                        )));
                     }
                     let next = const_values.len();
                     let c = *const_index.entry(t).or_insert(next);
@@ -211,12 +246,17 @@ impl Model {
                     }
                     inputs.push(Operand::Const(c));
                 } else {
-                    return Err(Error::Malformed(format!("operator {i} reads tensor {t} before anything writes it")));
+                    return Err(Error::Malformed(format!(
+                        "operator {i} reads tensor {t} before anything writes it"
+                    )));
                 }
             }
             let out_len = elements(&g.tensors[p.output].shape)?;
             if slot_of.contains_key(&p.output) || consts.contains_key(&p.output) {
-                return Err(Error::Malformed(format!("tensor {} is written twice", p.output)));
+                return Err(Error::Malformed(format!(
+                    "tensor {} is written twice",
+                    p.output
+                )));
             }
             let out_slot = take_slot(out_len, &mut sizes, &mut free);
             slot_of.insert(p.output, out_slot);
@@ -230,15 +270,28 @@ impl Model {
                 }
             }
             free.extend(freed);
-            steps.push(Step { kernel: p.kernel, inputs, output: (out_slot, out_len) });
+            steps.push(Step {
+                kernel: p.kernel,
+                inputs,
+                output: (out_slot, out_len),
+            });
         }
 
         let port = |t: usize| -> Result<Port, Error> {
-            let slot = *slot_of.get(&t).ok_or_else(|| Error::Malformed(format!("nothing writes output tensor {t}")))?;
-            Ok(Port { slot, shape: g.tensors[t].shape.clone(), len: elements(&g.tensors[t].shape)? })
+            let slot = *slot_of
+                .get(&t)
+                .ok_or_else(|| Error::Malformed(format!("nothing writes output tensor {t}")))?;
+            Ok(Port {
+                slot,
+                shape: g.tensors[t].shape.clone(),
+                len: elements(&g.tensors[t].shape)?,
+            })
         };
         let input = port(input)?;
-        let outputs = outputs.iter().map(|&t| port(t)).collect::<Result<Vec<_>, _>>()?;
+        let outputs = outputs
+            .iter()
+            .map(|&t| port(t))
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Model {
             steps,
             slots: sizes.iter().map(|&n| vec![0.0; n]).collect(),
@@ -268,7 +321,12 @@ impl Model {
     /// Floats held by the activation buffers, scratch and constants (the memory a loaded
     /// model keeps, ×4 bytes).
     pub fn resident_floats(&self) -> usize {
-        self.slots.iter().chain(&self.consts).map(Vec::len).sum::<usize>() + self.scratch.len()
+        self.slots
+            .iter()
+            .chain(&self.consts)
+            .map(Vec::len)
+            .sum::<usize>()
+            + self.scratch.len()
     }
 
     /// Runs the model on `input` (NHWC float32, `input_shape`'s element count) and returns the
@@ -283,7 +341,13 @@ impl Model {
             )));
         }
         self.slots[self.input.slot][..input.len()].copy_from_slice(input);
-        let Model { steps, slots, consts, scratch, .. } = self;
+        let Model {
+            steps,
+            slots,
+            consts,
+            scratch,
+            ..
+        } = self;
         for step in steps.iter() {
             let (o, len) = step.output;
             let mut out_buf = std::mem::take(&mut slots[o]);
@@ -311,7 +375,11 @@ impl Model {
             }
             slots[o] = out_buf;
         }
-        Ok(self.outputs.iter().map(|p| &self.slots[p.slot][..p.len]).collect())
+        Ok(self
+            .outputs
+            .iter()
+            .map(|p| &self.slots[p.slot][..p.len])
+            .collect())
     }
 }
 
@@ -354,10 +422,16 @@ fn fuse_activations(pending: &mut Vec<Pending>, graph_outputs: &[usize]) {
             *readers.entry(t).or_default() += 1;
         }
     }
-    let producer: HashMap<usize, usize> = pending.iter().enumerate().map(|(i, p)| (p.output, i)).collect();
+    let producer: HashMap<usize, usize> = pending
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.output, i))
+        .collect();
     let mut dropped = vec![false; pending.len()];
     for j in 0..pending.len() {
-        let Kernel::Unary(Unary::Activation(act)) = pending[j].kernel else { continue };
+        let Kernel::Unary(Unary::Activation(act)) = pending[j].kernel else {
+            continue;
+        };
         let [t] = pending[j].inputs[..] else { continue };
         let Some(&i) = producer.get(&t) else { continue };
         if readers.get(&t) != Some(&1) || graph_outputs.contains(&t) || dropped[i] {
@@ -377,7 +451,12 @@ fn fuse_activations(pending: &mut Vec<Pending>, graph_outputs: &[usize]) {
 }
 
 /// Options table of an operator, checked to be of the expected union type.
-fn options<'a>(o: &Operator<'a>, index: usize, union_type: u8, name: &str) -> Result<Table<'a>, Error> {
+fn options<'a>(
+    o: &Operator<'a>,
+    index: usize,
+    union_type: u8,
+    name: &str,
+) -> Result<Table<'a>, Error> {
     match o.options {
         Some(t) if o.options_type == union_type => Ok(t),
         _ => Err(malformed(index, &format!("{name} without its options"))),
@@ -385,43 +464,79 @@ fn options<'a>(o: &Operator<'a>, index: usize, union_type: u8, name: &str) -> Re
 }
 
 fn activation(code: u8, index: usize) -> Result<Activation, Error> {
-    Activation::from_tflite(code).ok_or_else(|| unsupported(index, &format!("fused activation {code}")))
+    Activation::from_tflite(code)
+        .ok_or_else(|| unsupported(index, &format!("fused activation {code}")))
 }
 
 fn positive(v: i32, index: usize, what: &str) -> Result<usize, Error> {
-    usize::try_from(v).ok().filter(|&v| v > 0).ok_or_else(|| malformed(index, &format!("{what} {v}")))
+    usize::try_from(v)
+        .ok()
+        .filter(|&v| v > 0)
+        .ok_or_else(|| malformed(index, &format!("{what} {v}")))
 }
 
-fn build(g: &Graph, consts: &HashMap<usize, Vec<f32>>, o: &Operator, index: usize) -> Result<Pending, Error> {
+fn build(
+    g: &Graph,
+    consts: &HashMap<usize, Vec<f32>>,
+    o: &Operator,
+    index: usize,
+) -> Result<Pending, Error> {
     let shape = |t: usize| &g.tensors[t].shape[..];
     let x = one_input(o, index)?;
     let y = one_output(o, index)?;
-    let input_at = |k: usize| -> Option<usize> { o.inputs.get(k).copied().filter(|&t| t >= 0).map(|t| t as usize) };
+    let input_at = |k: usize| -> Option<usize> {
+        o.inputs
+            .get(k)
+            .copied()
+            .filter(|&t| t >= 0)
+            .map(|t| t as usize)
+    };
     let constant = |k: usize, what: &str| -> Result<&Vec<f32>, Error> {
         let (t, values) = input_at(k)
             .and_then(|t| Some((t, consts.get(&t)?)))
             .ok_or_else(|| unsupported(index, &format!("{what} is not a constant")))?;
         // Kernels index weights by the tensor's shape: the values must fill it exactly.
         if values.len() != elements(shape(t))? {
-            return Err(malformed(index, &format!("{what} holds {} values for shape {:?}", values.len(), shape(t))));
+            return Err(malformed(
+                index,
+                &format!(
+                    "{what} holds {} values for shape {:?}",
+                    values.len(),
+                    shape(t)
+                ),
+            ));
         }
         Ok(values)
     };
     let int_constant = |k: usize, what: &str| -> Result<Vec<i32>, Error> {
-        let t = input_at(k).map(|t| &g.tensors[t]).filter(|t| t.dtype == DType::I32 && !t.data.is_empty());
+        let t = input_at(k)
+            .map(|t| &g.tensors[t])
+            .filter(|t| t.dtype == DType::I32 && !t.data.is_empty());
         let t = t.ok_or_else(|| unsupported(index, &format!("{what} is not an int32 constant")))?;
-        Ok(t.data.chunks_exact(4).map(|b| i32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect())
+        Ok(t.data
+            .chunks_exact(4)
+            .map(|b| i32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect())
     };
     let check_out = |want: &[usize]| -> Result<(), Error> {
         if shape(y) == want {
             Ok(())
         } else {
-            Err(malformed(index, &format!("output shape {:?}, expected {want:?}", shape(y))))
+            Err(malformed(
+                index,
+                &format!("output shape {:?}, expected {want:?}", shape(y)),
+            ))
         }
     };
     for &t in o.inputs.iter().chain(&o.outputs) {
-        if t >= 0 && !matches!(g.tensors[t as usize].dtype, DType::F32 | DType::I32) && !consts.contains_key(&(t as usize)) {
-            return Err(unsupported(index, &format!("tensor '{}' is not float32", g.tensors[t as usize].name)));
+        if t >= 0
+            && !matches!(g.tensors[t as usize].dtype, DType::F32 | DType::I32)
+            && !consts.contains_key(&(t as usize))
+        {
+            return Err(unsupported(
+                index,
+                &format!("tensor '{}' is not float32", g.tensors[t as usize].name),
+            ));
         }
     }
     let nhwc = |t: usize| hwc_of(shape(t), index);
@@ -437,12 +552,25 @@ fn build(g: &Graph, consts: &HashMap<usize, Vec<f32>>, o: &Operator, index: usiz
             if fc != c {
                 return Err(unsupported(index, "grouped convolution"));
             }
-            let bias = bias_of(input_at(2).map(|_| constant(2, "the bias")).transpose()?, out_c, index)?;
+            let bias = bias_of(
+                input_at(2).map(|_| constant(2, "the bias")).transpose()?,
+                out_c,
+                index,
+            )?;
             let same = same_padding(opt.u8_or(0, 0, "padding")?, index)?;
             let (stride_w, stride_h) = (opt.i32_or(1, 1, "stride")?, opt.i32_or(2, 1, "stride")?);
             let act = activation(opt.u8_or(3, 0, "activation")?, index)?;
             let (dil_w, dil_h) = (opt.i32_or(4, 1, "dilation")?, opt.i32_or(5, 1, "dilation")?);
-            let win = window(h, w, kh, kw, (stride_h, stride_w), (dil_h, dil_w), same, index)?;
+            let win = window(
+                h,
+                w,
+                kh,
+                kw,
+                (stride_h, stride_w),
+                (dil_h, dil_w),
+                same,
+                index,
+            )?;
             check_out(&[1, win.out_h, win.out_w, out_c])?;
             Kernel::Conv(Conv::new(win, c, out_c, filter, bias, act))
         }
@@ -456,12 +584,25 @@ fn build(g: &Graph, consts: &HashMap<usize, Vec<f32>>, o: &Operator, index: usiz
             if fc != c {
                 return Err(unsupported(index, "depth multiplier other than 1"));
             }
-            let bias = bias_of(input_at(2).map(|_| constant(2, "the bias")).transpose()?, c, index)?;
+            let bias = bias_of(
+                input_at(2).map(|_| constant(2, "the bias")).transpose()?,
+                c,
+                index,
+            )?;
             let same = same_padding(opt.u8_or(0, 0, "padding")?, index)?;
             let (stride_w, stride_h) = (opt.i32_or(1, 1, "stride")?, opt.i32_or(2, 1, "stride")?);
             let act = activation(opt.u8_or(4, 0, "activation")?, index)?;
             let (dil_w, dil_h) = (opt.i32_or(5, 1, "dilation")?, opt.i32_or(6, 1, "dilation")?);
-            let win = window(h, w, kh, kw, (stride_h, stride_w), (dil_h, dil_w), same, index)?;
+            let win = window(
+                h,
+                w,
+                kh,
+                kw,
+                (stride_h, stride_w),
+                (dil_h, dil_w),
+                same,
+                index,
+            )?;
             check_out(&[1, win.out_h, win.out_w, c])?;
             Kernel::Depthwise(Depthwise::new(win, c, filter, bias, act))
         }
@@ -475,20 +616,43 @@ fn build(g: &Graph, consts: &HashMap<usize, Vec<f32>>, o: &Operator, index: usiz
             let act = activation(opt.u8_or(5, 0, "activation")?, index)?;
             let win = window(h, w, kh, kw, (stride_h, stride_w), (1, 1), same, index)?;
             check_out(&[1, win.out_h, win.out_w, c])?;
-            let kind = if o.code == op::MAX_POOL_2D { pool::Kind::Max } else { pool::Kind::Average };
-            Kernel::Pool(Pool { kind, win, channels: c, act })
+            let kind = if o.code == op::MAX_POOL_2D {
+                pool::Kind::Max
+            } else {
+                pool::Kind::Average
+            };
+            Kernel::Pool(Pool {
+                kind,
+                win,
+                channels: c,
+                act,
+            })
         }
         op::ADD | op::MUL => {
-            let (kind, union_type) = if o.code == op::ADD { (BinaryKind::Add, 11) } else { (BinaryKind::Mul, 21) };
+            let (kind, union_type) = if o.code == op::ADD {
+                (BinaryKind::Add, 11)
+            } else {
+                (BinaryKind::Mul, 21)
+            };
             let act = match o.options {
-                Some(t) if o.options_type == union_type => activation(t.u8_or(0, 0, "activation")?, index)?,
+                Some(t) if o.options_type == union_type => {
+                    activation(t.u8_or(0, 0, "activation")?, index)?
+                }
                 _ => Activation::None,
             };
             let b = input_at(1).ok_or_else(|| malformed(index, "missing second operand"))?;
-            let (k, out) = Binary::new(kind, shape(x), shape(b), act)
-                .ok_or_else(|| unsupported(index, &format!("shapes {:?} and {:?} do not broadcast", shape(x), shape(b))))?;
+            let (k, out) = Binary::new(kind, shape(x), shape(b), act).ok_or_else(|| {
+                unsupported(
+                    index,
+                    &format!("shapes {:?} and {:?} do not broadcast", shape(x), shape(b)),
+                )
+            })?;
             check_out(&out)?;
-            return Ok(Pending { kernel: Kernel::Binary(k), inputs: vec![x, b], output: y });
+            return Ok(Pending {
+                kernel: Kernel::Binary(k),
+                inputs: vec![x, b],
+                output: y,
+            });
         }
         op::RELU | op::RELU6 | op::HARD_SWISH | op::LOGISTIC => {
             check_out(shape(x))?;
@@ -509,7 +673,10 @@ fn build(g: &Graph, consts: &HashMap<usize, Vec<f32>>, o: &Operator, index: usiz
             let pads = int_constant(1, "the paddings")?;
             let rank = shape(x).len();
             if rank > 4 || pads.len() != 2 * rank || pads.iter().any(|&p| p < 0) {
-                return Err(unsupported(index, "PAD other than non-negative padding of up to 4 axes"));
+                return Err(unsupported(
+                    index,
+                    "PAD other than non-negative padding of up to 4 axes",
+                ));
             }
             let mut in_shape = [1; 4];
             in_shape[4 - rank..].copy_from_slice(shape(x));
@@ -519,7 +686,11 @@ fn build(g: &Graph, consts: &HashMap<usize, Vec<f32>>, o: &Operator, index: usiz
                 out_shape[4 - rank + a] += (pads[2 * a] + pads[2 * a + 1]) as usize;
             }
             check_out(&out_shape[4 - rank..])?;
-            Kernel::Pad(Pad { in_shape, before, out_shape })
+            Kernel::Pad(Pad {
+                in_shape,
+                before,
+                out_shape,
+            })
         }
         op::CONCATENATION => {
             let opt = options(o, index, 10, "CONCATENATION")?;
@@ -534,13 +705,21 @@ fn build(g: &Graph, consts: &HashMap<usize, Vec<f32>>, o: &Operator, index: usiz
                 return Err(malformed(index, &format!("concatenation axis {axis}")));
             }
             let axis = axis as usize;
-            let inputs: Vec<usize> =
-                o.inputs.iter().map(|&t| usize::try_from(t).map_err(|_| malformed(index, "missing input"))).collect::<Result<_, _>>()?;
+            let inputs: Vec<usize> = o
+                .inputs
+                .iter()
+                .map(|&t| usize::try_from(t).map_err(|_| malformed(index, "missing input")))
+                .collect::<Result<_, _>>()?;
             let mut along = 0;
             let mut inner = Vec::new();
             for &t in &inputs {
                 let s = shape(t);
-                if s.len() != out.len() || s.iter().zip(out).enumerate().any(|(a, (d, e))| a != axis && d != e) {
+                if s.len() != out.len()
+                    || s.iter()
+                        .zip(out)
+                        .enumerate()
+                        .any(|(a, (d, e))| a != axis && d != e)
+                {
                     return Err(malformed(index, "concatenated shapes differ off the axis"));
                 }
                 along += s[axis];
@@ -550,7 +729,11 @@ fn build(g: &Graph, consts: &HashMap<usize, Vec<f32>>, o: &Operator, index: usiz
                 return Err(malformed(index, "concatenated sizes do not add up"));
             }
             let outer = out[..axis].iter().product();
-            return Ok(Pending { kernel: Kernel::Concat(Concat { outer, inner }), inputs, output: y });
+            return Ok(Pending {
+                kernel: Kernel::Concat(Concat { outer, inner }),
+                inputs,
+                output: y,
+            });
         }
         op::RESIZE_BILINEAR => {
             let opt = options(o, index, 15, "RESIZE_BILINEAR")?;
@@ -562,7 +745,10 @@ fn build(g: &Graph, consts: &HashMap<usize, Vec<f32>>, o: &Operator, index: usiz
             if let Ok(size) = int_constant(1, "the size")
                 && size != [oh as i32, ow as i32]
             {
-                return Err(malformed(index, "the size input disagrees with the output shape"));
+                return Err(malformed(
+                    index,
+                    "the size input disagrees with the output shape",
+                ));
             }
             let align = opt.bool_or(2, false, "align corners")?;
             let half = opt.bool_or(3, false, "half pixel centers")?;
@@ -574,8 +760,12 @@ fn build(g: &Graph, consts: &HashMap<usize, Vec<f32>>, o: &Operator, index: usiz
             })
         }
         op::CUSTOM if o.custom_code == Some("Convolution2DTransposeBias") => {
-            let p = transpose_conv::Params::parse(o.custom_options)
-                .ok_or_else(|| malformed(index, "Convolution2DTransposeBias options are not padding, stride w, stride h"))?;
+            let p = transpose_conv::Params::parse(o.custom_options).ok_or_else(|| {
+                malformed(
+                    index,
+                    "Convolution2DTransposeBias options are not padding, stride w, stride h",
+                )
+            })?;
             let (h, w, c) = nhwc(x)?;
             let filter = constant(1, "the filter")?;
             let &[out_c, kh, kw, fc] = shape(input_at(1).unwrap_or(0)) else {
@@ -590,15 +780,27 @@ fn build(g: &Graph, consts: &HashMap<usize, Vec<f32>>, o: &Operator, index: usiz
             Kernel::TransposeConv(k)
         }
         op::CUSTOM => {
-            return Err(unsupported(index, &format!("custom operator '{}'", o.custom_code.unwrap_or(""))));
+            return Err(unsupported(
+                index,
+                &format!("custom operator '{}'", o.custom_code.unwrap_or("")),
+            ));
         }
         code => return Err(unsupported(index, &format!("builtin operator {code}"))),
     };
-    Ok(Pending { kernel, inputs: vec![x], output: y })
+    Ok(Pending {
+        kernel,
+        inputs: vec![x],
+        output: y,
+    })
 }
 
 fn hwc_of(shape: &[usize], index: usize) -> Result<(usize, usize, usize), Error> {
-    ops::hwc(shape).ok_or_else(|| unsupported(index, &format!("tensor shape {shape:?} is not [1, H, W, C]")))
+    ops::hwc(shape).ok_or_else(|| {
+        unsupported(
+            index,
+            &format!("tensor shape {shape:?} is not [1, H, W, C]"),
+        )
+    })
 }
 
 fn same_padding(code: u8, index: usize) -> Result<bool, Error> {
@@ -607,7 +809,10 @@ fn same_padding(code: u8, index: usize) -> Result<bool, Error> {
 
 fn bias_of(bias: Option<&Vec<f32>>, n: usize, index: usize) -> Result<Option<&[f32]>, Error> {
     match bias {
-        Some(b) if b.len() != n => Err(malformed(index, &format!("{} biases for {n} channels", b.len()))),
+        Some(b) if b.len() != n => Err(malformed(
+            index,
+            &format!("{} biases for {n} channels", b.len()),
+        )),
         b => Ok(b.map(|b| &b[..])),
     }
 }
@@ -623,10 +828,29 @@ fn window(
     same: bool,
     index: usize,
 ) -> Result<Window, Error> {
-    let (stride_h, stride_w) = (positive(stride_h, index, "stride")?, positive(stride_w, index, "stride")?);
-    let (dil_h, dil_w) = (positive(dil_h, index, "dilation")?, positive(dil_w, index, "dilation")?);
+    let (stride_h, stride_w) = (
+        positive(stride_h, index, "stride")?,
+        positive(stride_w, index, "stride")?,
+    );
+    let (dil_h, dil_w) = (
+        positive(dil_h, index, "dilation")?,
+        positive(dil_w, index, "dilation")?,
+    );
     let bad = || malformed(index, "the window does not fit the input");
     let (out_h, pad_top) = ops::padded_extent(in_h, kh, stride_h, dil_h, same).ok_or_else(bad)?;
     let (out_w, pad_left) = ops::padded_extent(in_w, kw, stride_w, dil_w, same).ok_or_else(bad)?;
-    Ok(Window { in_h, in_w, out_h, out_w, kh, kw, stride_h, stride_w, dil_h, dil_w, pad_top, pad_left })
+    Ok(Window {
+        in_h,
+        in_w,
+        out_h,
+        out_w,
+        kh,
+        kw,
+        stride_h,
+        stride_w,
+        dil_h,
+        dil_w,
+        pad_top,
+        pad_left,
+    })
 }

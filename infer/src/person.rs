@@ -33,13 +33,18 @@ impl PersonSegmenter {
     /// Loads `selfie_segmentation.tflite`, checking its input and output shapes.
     pub fn new(model_file: &[u8]) -> Result<Self, Error> {
         let model = Model::from_bytes(model_file)?;
-        if model.input_shape() != [1, SIZE, SIZE, 3] || model.output_shape(0) != Some(&[1, SIZE, SIZE, 1][..]) {
+        if model.input_shape() != [1, SIZE, SIZE, 3]
+            || model.output_shape(0) != Some(&[1, SIZE, SIZE, 1][..])
+        {
             return Err(Error::Unsupported(format!(
                 "the person model takes {:?}, not [1, 256, 256, 3] to [1, 256, 256, 1]: is it selfie_segmentation.tflite?",
                 model.input_shape()
             )));
         }
-        Ok(PersonSegmenter { model, input: vec![0.0; SIZE * SIZE * 3] })
+        Ok(PersonSegmenter {
+            model,
+            input: vec![0.0; SIZE * SIZE * 3],
+        })
     }
 
     /// The person probability over an RGBA photo, at the model's 256×256.
@@ -53,7 +58,11 @@ impl PersonSegmenter {
         };
         sample_rgb(&image, &map, SIZE, SIZE, 1.0 / 255.0, 0.0, &mut self.input);
         let out = self.model.run(&self.input)?;
-        Ok(PersonMask { width: SIZE, height: SIZE, probabilities: out[0].to_vec() })
+        Ok(PersonMask {
+            width: SIZE,
+            height: SIZE,
+            probabilities: out[0].to_vec(),
+        })
     }
 
     /// The model, for benchmarks.
@@ -87,7 +96,7 @@ impl PersonMask {
     /// The mask averaged over `cells × cells` blocks (the model's side must be a multiple):
     /// a small summary for comparisons.
     pub fn block_means(&self, cells: usize) -> Option<Vec<f32>> {
-        if cells == 0 || self.width % cells != 0 || self.height % cells != 0 {
+        if cells == 0 || !self.width.is_multiple_of(cells) || !self.height.is_multiple_of(cells) {
             return None;
         }
         let (bw, bh) = (self.width / cells, self.height / cells);
@@ -109,14 +118,22 @@ mod tests {
 
     #[test]
     fn resampling_to_the_same_size_is_the_identity_and_doubling_blends() {
-        let m = PersonMask { width: 2, height: 1, probabilities: vec![0.0, 1.0] };
+        let m = PersonMask {
+            width: 2,
+            height: 1,
+            probabilities: vec![0.0, 1.0],
+        };
         assert_eq!(m.resample(2, 1), vec![0.0, 1.0]);
         assert_eq!(m.resample(4, 1), vec![0.0, 0.25, 0.75, 1.0]);
     }
 
     #[test]
     fn block_means_average_each_block() {
-        let m = PersonMask { width: 4, height: 4, probabilities: (0..16).map(|i| i as f32).collect() };
+        let m = PersonMask {
+            width: 4,
+            height: 4,
+            probabilities: (0..16).map(|i| i as f32).collect(),
+        };
         assert_eq!(m.block_means(2), Some(vec![2.5, 4.5, 10.5, 12.5]));
         assert_eq!(m.block_means(3), None);
     }

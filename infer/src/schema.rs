@@ -67,18 +67,27 @@ pub struct Graph<'a> {
 /// Reads the first subgraph of a `.tflite` file.
 pub fn read(file: &[u8]) -> Result<Graph<'_>, Error> {
     if file.len() < 8 {
-        return Err(Error::Malformed(format!("the model file is {} bytes, too short to be a TFLite model", file.len())));
+        return Err(Error::Malformed(format!(
+            "the model file is {} bytes, too short to be a TFLite model",
+            file.len()
+        )));
     }
     if &file[4..8] != b"TFL3" {
-        return Err(Error::Malformed("not a TFLite model (no TFL3 identifier)".into()));
+        return Err(Error::Malformed(
+            "not a TFLite model (no TFL3 identifier)".into(),
+        ));
     }
     let model = Bytes(file).root()?;
     let version = model.u32_or(0, 0, "model version")?;
     if version != 3 {
-        return Err(Error::Unsupported(format!("TFLite schema version {version} (only 3 is read)")));
+        return Err(Error::Unsupported(format!(
+            "TFLite schema version {version} (only 3 is read)"
+        )));
     }
 
-    let codes = model.vector(1, 4, "operator codes")?.ok_or_else(|| Error::Malformed("no operator codes".into()))?;
+    let codes = model
+        .vector(1, 4, "operator codes")?
+        .ok_or_else(|| Error::Malformed("no operator codes".into()))?;
     let mut op_codes = Vec::with_capacity(codes.len());
     for i in 0..codes.len() {
         let c = codes.table(i, "operator code")?;
@@ -87,14 +96,20 @@ pub fn read(file: &[u8]) -> Result<Graph<'_>, Error> {
         op_codes.push((builtin.max(deprecated), c.string(1, "custom code")?));
     }
 
-    let buffers = model.vector(4, 4, "buffers")?.ok_or_else(|| Error::Malformed("no buffers".into()))?;
-    let subgraphs = model.vector(2, 4, "subgraphs")?.ok_or_else(|| Error::Malformed("no subgraphs".into()))?;
+    let buffers = model
+        .vector(4, 4, "buffers")?
+        .ok_or_else(|| Error::Malformed("no buffers".into()))?;
+    let subgraphs = model
+        .vector(2, 4, "subgraphs")?
+        .ok_or_else(|| Error::Malformed("no subgraphs".into()))?;
     if subgraphs.is_empty() {
         return Err(Error::Malformed("the model has no subgraph".into()));
     }
     let g = subgraphs.table(0, "subgraph")?;
 
-    let tensor_vec = g.vector(0, 4, "tensors")?.ok_or_else(|| Error::Malformed("no tensors".into()))?;
+    let tensor_vec = g
+        .vector(0, 4, "tensors")?
+        .ok_or_else(|| Error::Malformed("no tensors".into()))?;
     let mut tensors = Vec::with_capacity(tensor_vec.len());
     for i in 0..tensor_vec.len() {
         let t = tensor_vec.table(i, "tensor")?;
@@ -104,7 +119,10 @@ pub fn read(file: &[u8]) -> Result<Graph<'_>, Error> {
         };
         let shape = shape
             .into_iter()
-            .map(|d| usize::try_from(d).map_err(|_| Error::Unsupported(format!("tensor {i} has a dynamic dimension"))))
+            .map(|d| {
+                usize::try_from(d)
+                    .map_err(|_| Error::Unsupported(format!("tensor {i} has a dynamic dimension")))
+            })
             .collect::<Result<Vec<_>, _>>()?;
         let dtype = match t.i8_or(1, 0, "tensor type")? {
             0 => DType::F32,
@@ -114,24 +132,42 @@ pub fn read(file: &[u8]) -> Result<Graph<'_>, Error> {
         };
         let buffer = t.u32_or(2, 0, "tensor buffer")? as usize;
         if buffer >= buffers.len() {
-            return Err(Error::Malformed(format!("tensor {i} names buffer {buffer} of {}", buffers.len())));
+            return Err(Error::Malformed(format!(
+                "tensor {i} names buffer {buffer} of {}",
+                buffers.len()
+            )));
         }
         let b = buffers.table(buffer, "buffer")?;
         if b.u32_or(1, 0, "buffer offset")? != 0 || b.u32_or(2, 0, "buffer offset")? != 0 {
-            return Err(Error::Unsupported("buffers stored outside the flatbuffer (models over 2 GB)".into()));
+            return Err(Error::Unsupported(
+                "buffers stored outside the flatbuffer (models over 2 GB)".into(),
+            ));
         }
-        let data = b.vector(0, 1, "buffer data")?.map(|v| v.as_bytes()).unwrap_or(&[]);
-        tensors.push(Tensor { name: t.string(3, "tensor name")?.unwrap_or(""), shape, dtype, data });
+        let data = b
+            .vector(0, 1, "buffer data")?
+            .map(|v| v.as_bytes())
+            .unwrap_or(&[]);
+        tensors.push(Tensor {
+            name: t.string(3, "tensor name")?.unwrap_or(""),
+            shape,
+            dtype,
+            data,
+        });
     }
 
-    let op_vec = g.vector(3, 4, "operators")?.ok_or_else(|| Error::Malformed("no operators".into()))?;
+    let op_vec = g
+        .vector(3, 4, "operators")?
+        .ok_or_else(|| Error::Malformed("no operators".into()))?;
     let mut operators = Vec::with_capacity(op_vec.len());
     for i in 0..op_vec.len() {
         let o = op_vec.table(i, "operator")?;
         let index = o.u32_or(0, 0, "opcode index")? as usize;
-        let &(code, custom_code) = op_codes
-            .get(index)
-            .ok_or_else(|| Error::Malformed(format!("operator {i} names opcode {index} of {}", op_codes.len())))?;
+        let &(code, custom_code) = op_codes.get(index).ok_or_else(|| {
+            Error::Malformed(format!(
+                "operator {i} names opcode {index} of {}",
+                op_codes.len()
+            ))
+        })?;
         let ints = |field, what| -> Result<Vec<i32>, Error> {
             Ok(match o.vector(field, 4, what)? {
                 Some(v) => v.i32s(what)?,
@@ -142,7 +178,10 @@ pub fn read(file: &[u8]) -> Result<Graph<'_>, Error> {
         let outputs = ints(2, "operator outputs")?;
         for &t in inputs.iter().chain(&outputs) {
             if t >= 0 && t as usize >= tensors.len() {
-                return Err(Error::Malformed(format!("operator {i} names tensor {t} of {}", tensors.len())));
+                return Err(Error::Malformed(format!(
+                    "operator {i} names tensor {t} of {}",
+                    tensors.len()
+                )));
             }
         }
         operators.push(Operator {
@@ -152,7 +191,10 @@ pub fn read(file: &[u8]) -> Result<Graph<'_>, Error> {
             outputs,
             options_type: o.u8_or(3, 0, "builtin options type")?,
             options: o.table(4, "builtin options")?,
-            custom_options: o.vector(5, 1, "custom options")?.map(|v| v.as_bytes()).unwrap_or(&[]),
+            custom_options: o
+                .vector(5, 1, "custom options")?
+                .map(|v| v.as_bytes())
+                .unwrap_or(&[]),
         });
     }
 
@@ -166,10 +208,18 @@ pub fn read(file: &[u8]) -> Result<Graph<'_>, Error> {
     let outputs = ints(2, "graph outputs")?;
     for &t in inputs.iter().chain(&outputs) {
         if t < 0 || t as usize >= tensors.len() {
-            return Err(Error::Malformed(format!("the graph names tensor {t} of {}", tensors.len())));
+            return Err(Error::Malformed(format!(
+                "the graph names tensor {t} of {}",
+                tensors.len()
+            )));
         }
     }
-    Ok(Graph { tensors, operators, inputs, outputs })
+    Ok(Graph {
+        tensors,
+        operators,
+        inputs,
+        outputs,
+    })
 }
 
 /// IEEE half to single precision (the models store their weights as float16).

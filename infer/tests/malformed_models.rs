@@ -24,8 +24,14 @@ const ROUNDS: usize = 300;
 
 fn both_models() -> Option<Vec<(&'static str, Vec<u8>)>> {
     Some(vec![
-        (support::FACE_MODEL, support::model_bytes(support::FACE_MODEL)?),
-        (support::PERSON_MODEL, support::model_bytes(support::PERSON_MODEL)?),
+        (
+            support::FACE_MODEL,
+            support::model_bytes(support::FACE_MODEL)?,
+        ),
+        (
+            support::PERSON_MODEL,
+            support::model_bytes(support::PERSON_MODEL)?,
+        ),
     ])
 }
 
@@ -35,7 +41,9 @@ fn truncated_model_files_are_errors() {
     for (name, file) in models {
         // Every cut in the header and the tables (the first and last few KB, where the
         // flatbuffer's structure sits), and a spread through the weights.
-        let cuts = (0..4096).chain((4096..file.len()).step_by(997)).chain(file.len() - 4096..file.len());
+        let cuts = (0..4096)
+            .chain((4096..file.len()).step_by(997))
+            .chain(file.len() - 4096..file.len());
         let mut checked = 0;
         for cut in cuts {
             let result = Model::from_bytes(&file[..cut]);
@@ -55,7 +63,11 @@ fn garbled_model_files_are_errors_or_run_without_panicking() {
         for round in 0..ROUNDS {
             let mut garbled = file.clone();
             // A few bytes anywhere, or many in the first KB where the offsets are.
-            let (count, span) = if round % 2 == 0 { (8, garbled.len()) } else { (32, 1024) };
+            let (count, span) = if round % 2 == 0 {
+                (8, garbled.len())
+            } else {
+                (32, 1024)
+            };
             for _ in 0..count {
                 let at = (rng.next() as usize) % span;
                 garbled[at] = rng.next() as u8;
@@ -67,7 +79,9 @@ fn garbled_model_files_are_errors_or_run_without_panicking() {
                 }
                 Ok(mut model) => {
                     let n: usize = model.input_shape().iter().product();
-                    model.run(&vec![0.5; n]).expect("a loaded model runs on input of its size");
+                    model
+                        .run(&vec![0.5; n])
+                        .expect("a loaded model runs on input of its size");
                     ran += 1;
                 }
             }
@@ -80,21 +94,38 @@ fn garbled_model_files_are_errors_or_run_without_panicking() {
 fn the_wrong_model_for_a_detector_is_an_error_saying_which_model() {
     let Some(models) = both_models() else { return };
     let (face, person) = (&models[0].1, &models[1].1);
-    let Err(Error::Unsupported(m)) = FaceDetector::new(person) else { panic!("the person model loaded as a face detector") };
+    let Err(Error::Unsupported(m)) = FaceDetector::new(person) else {
+        panic!("the person model loaded as a face detector")
+    };
     assert!(m.contains("face_detection_short_range"), "{m}");
-    let Err(Error::Unsupported(m)) = PersonSegmenter::new(face) else { panic!("the face model loaded as a segmenter") };
+    let Err(Error::Unsupported(m)) = PersonSegmenter::new(face) else {
+        panic!("the face model loaded as a segmenter")
+    };
     assert!(m.contains("selfie_segmentation"), "{m}");
 }
 
 #[test]
 fn not_a_model_and_the_wrong_input_size_are_errors() {
     assert!(matches!(Model::from_bytes(b""), Err(Error::Malformed(_))));
-    assert!(matches!(Model::from_bytes(b"\x10\0\0\0NOPE and more bytes"), Err(Error::Malformed(_))));
-    let Some(file) = support::model_bytes(support::FACE_MODEL) else { return };
+    assert!(matches!(
+        Model::from_bytes(b"\x10\0\0\0NOPE and more bytes"),
+        Err(Error::Malformed(_))
+    ));
+    let Some(file) = support::model_bytes(support::FACE_MODEL) else {
+        return;
+    };
     let mut model = Model::from_bytes(&file).expect("loads");
-    let Err(Error::Input(m)) = model.run(&[0.0; 10]) else { panic!("ran on 10 values") };
+    let Err(Error::Input(m)) = model.run(&[0.0; 10]) else {
+        panic!("ran on 10 values")
+    };
     assert!(m.contains("49152"), "{m}");
     let mut detector = FaceDetector::new(&file).expect("loads");
-    assert!(matches!(detector.detect(&[0; 12], 2, 2, 0), Err(Error::Input(_))));
-    assert!(matches!(detector.detect(&[], 0, 0, 0), Err(Error::Input(_))));
+    assert!(matches!(
+        detector.detect(&[0; 12], 2, 2, 0),
+        Err(Error::Input(_))
+    ));
+    assert!(matches!(
+        detector.detect(&[], 0, 0, 0),
+        Err(Error::Input(_))
+    ));
 }

@@ -37,27 +37,46 @@ fn face_offset(face: &Face, want: &Value, side: f32) -> f32 {
     ]
     .into_iter()
     .fold(0.0, f32::max);
-    for (k, kp) in face.keypoints.iter().zip(want["keypoints"].as_array().expect("keypoints")) {
-        worst = worst.max((k.x - f(&kp[0])).abs()).max((k.y - f(&kp[1])).abs());
+    for (k, kp) in face
+        .keypoints
+        .iter()
+        .zip(want["keypoints"].as_array().expect("keypoints"))
+    {
+        worst = worst
+            .max((k.x - f(&kp[0])).abs())
+            .max((k.y - f(&kp[1])).abs());
     }
     worst / side
 }
 
 #[test]
 fn faces_match_mediapipe_on_the_shared_photos() {
-    let Some(model) = support::model_bytes(support::FACE_MODEL) else { return };
+    let Some(model) = support::model_bytes(support::FACE_MODEL) else {
+        return;
+    };
     let mut detector = FaceDetector::new(&model).expect("face model loads");
     let fixture = fixture();
     let mut failures = Vec::new();
     for p in fixture["photos"].as_array().expect("photos") {
         let name = p["photo"].as_str().expect("name");
-        let Some(photo) = support::photo(name) else { return };
-        assert_eq!((photo.width as u64, photo.height as u64), (p["width"].as_u64().unwrap(), p["height"].as_u64().unwrap()));
+        let Some(photo) = support::photo(name) else {
+            return;
+        };
+        assert_eq!(
+            (photo.width as u64, photo.height as u64),
+            (p["width"].as_u64().unwrap(), p["height"].as_u64().unwrap())
+        );
         let side = photo.width.max(photo.height) as f32;
-        let faces = detector.detect(&photo.rgba, photo.width, photo.height, 0).expect("detect");
+        let faces = detector
+            .detect(&photo.rgba, photo.width, photo.height, 0)
+            .expect("detect");
         let want = p["faces"].as_array().expect("faces");
         if faces.len() != want.len() {
-            failures.push(format!("{name}: {} faces, MediaPipe {}", faces.len(), want.len()));
+            failures.push(format!(
+                "{name}: {} faces, MediaPipe {}",
+                faces.len(),
+                want.len()
+            ));
             continue;
         }
         for (face, w) in faces.iter().zip(want) {
@@ -71,7 +90,10 @@ fn faces_match_mediapipe_on_the_shared_photos() {
                 offset * side
             );
             if score > SCORE_TOLERANCE || offset > POSITION_TOLERANCE {
-                failures.push(format!("{name}: score off by {score}, position by {:.3} %", offset * 100.0));
+                failures.push(format!(
+                    "{name}: score off by {score}, position by {:.3} %",
+                    offset * 100.0
+                ));
             }
         }
         if want.is_empty() {
@@ -83,7 +105,9 @@ fn faces_match_mediapipe_on_the_shared_photos() {
 
 #[test]
 fn person_masks_match_mediapipe_on_the_shared_photos() {
-    let Some(model) = support::model_bytes(support::PERSON_MODEL) else { return };
+    let Some(model) = support::model_bytes(support::PERSON_MODEL) else {
+        return;
+    };
     let mut segmenter = PersonSegmenter::new(&model).expect("person model loads");
     let fixture = fixture();
     let grid = fixture["person_grid_size"].as_u64().expect("grid") as usize;
@@ -91,10 +115,19 @@ fn person_masks_match_mediapipe_on_the_shared_photos() {
     let mut failures = Vec::new();
     for p in fixture["photos"].as_array().expect("photos") {
         let name = p["photo"].as_str().expect("name");
-        let Some(photo) = support::photo(name) else { return };
-        let mask = segmenter.segment(&photo.rgba, photo.width, photo.height).expect("segment");
+        let Some(photo) = support::photo(name) else {
+            return;
+        };
+        let mask = segmenter
+            .segment(&photo.rgba, photo.width, photo.height)
+            .expect("segment");
         let ours = mask.block_means(grid).expect("grid divides the mask");
-        let want: Vec<f32> = p["person_grid"].as_array().expect("grid").iter().map(|v| f(v) / scale).collect();
+        let want: Vec<f32> = p["person_grid"]
+            .as_array()
+            .expect("grid")
+            .iter()
+            .map(|v| f(v) / scale)
+            .collect();
         let diffs: Vec<f32> = ours.iter().zip(&want).map(|(a, b)| (a - b).abs()).collect();
         let mad = diffs.iter().sum::<f32>() / diffs.len() as f32;
         let worst = diffs.iter().copied().fold(0.0, f32::max);

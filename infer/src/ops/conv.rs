@@ -36,11 +36,15 @@ impl Window {
     /// The input row feeding output row `o` through window row `k`, if inside the input.
     #[inline(always)]
     pub fn in_y(&self, o: usize, k: usize) -> Option<usize> {
-        (o * self.stride_h + k * self.dil_h).checked_sub(self.pad_top).filter(|&y| y < self.in_h)
+        (o * self.stride_h + k * self.dil_h)
+            .checked_sub(self.pad_top)
+            .filter(|&y| y < self.in_h)
     }
     #[inline(always)]
     pub fn in_x(&self, o: usize, k: usize) -> Option<usize> {
-        (o * self.stride_w + k * self.dil_w).checked_sub(self.pad_left).filter(|&x| x < self.in_w)
+        (o * self.stride_w + k * self.dil_w)
+            .checked_sub(self.pad_left)
+            .filter(|&x| x < self.in_w)
     }
 }
 
@@ -60,7 +64,14 @@ pub struct Conv {
 impl Conv {
     /// `filter` is OHWI (`out_c × kh × kw × in_c`), `bias` one per output channel or none.
     /// The caller has checked the lengths.
-    pub fn new(win: Window, in_c: usize, out_c: usize, filter: &[f32], bias: Option<&[f32]>, act: Activation) -> Self {
+    pub fn new(
+        win: Window,
+        in_c: usize,
+        out_c: usize,
+        filter: &[f32],
+        bias: Option<&[f32]>,
+        act: Activation,
+    ) -> Self {
         let depth = win.kh * win.kw * in_c;
         let blocks = out_c.div_ceil(LANES);
         let mut packed = vec![[0.0; LANES]; blocks * depth];
@@ -72,12 +83,25 @@ impl Conv {
             }
             bias_packed[b][lane] = bias.map_or(0.0, |b| b[co]);
         }
-        Conv { win, in_c, out_c, depth, packed, bias: bias_packed, act }
+        Conv {
+            win,
+            in_c,
+            out_c,
+            depth,
+            packed,
+            bias: bias_packed,
+            act,
+        }
     }
 
     fn is_pointwise(&self) -> bool {
         let w = &self.win;
-        w.kh == 1 && w.kw == 1 && w.stride_h == 1 && w.stride_w == 1 && w.pad_top == 0 && w.pad_left == 0
+        w.kh == 1
+            && w.kw == 1
+            && w.stride_h == 1
+            && w.stride_w == 1
+            && w.pad_top == 0
+            && w.pad_left == 0
     }
 
     /// Multiply-adds per run (for the benchmark's figures).
@@ -87,7 +111,11 @@ impl Conv {
 
     /// Scratch floats `run` needs: an unrolled output row (not for 1×1) and one packed tile.
     pub fn scratch_len(&self) -> usize {
-        let row = if self.is_pointwise() { 0 } else { self.win.out_w * self.depth };
+        let row = if self.is_pointwise() {
+            0
+        } else {
+            self.win.out_w * self.depth
+        };
         row + ROWS * self.depth
     }
 
@@ -138,7 +166,10 @@ impl Conv {
         let (a_tiles, a_rest) = a[..pixels * depth].split_at(whole * depth);
         let (out_tiles, out_rest) = out.split_at_mut(whole * oc);
         let (tile, _) = tile.as_chunks_mut::<ROWS>();
-        for (a_tile, out_tile) in a_tiles.chunks_exact(ROWS * depth).zip(out_tiles.chunks_exact_mut(ROWS * oc)) {
+        for (a_tile, out_tile) in a_tiles
+            .chunks_exact(ROWS * depth)
+            .zip(out_tiles.chunks_exact_mut(ROWS * oc))
+        {
             // Interleave the pixels: tile[k] holds the ROWS pixels' k-th value.
             for (r, row) in a_tile.chunks_exact(depth).enumerate() {
                 for (t, &v) in tile.iter_mut().zip(row) {
@@ -150,7 +181,10 @@ impl Conv {
                 self.store(&acc, out_tile, b * LANES);
             }
         }
-        for (a_px, out_px) in a_rest.chunks_exact(depth).zip(out_rest.chunks_exact_mut(oc)) {
+        for (a_px, out_px) in a_rest
+            .chunks_exact(depth)
+            .zip(out_rest.chunks_exact_mut(oc))
+        {
             for (b, (w, bias)) in self.packed.chunks_exact(depth).zip(&self.bias).enumerate() {
                 let mut acc = *bias;
                 for (&x, wk) in a_px.iter().zip(w) {
@@ -177,7 +211,11 @@ impl Conv {
 
 /// `R` pixels × `LANES` output channels: `bias + Σk a[k][r] · w[k][lane]`.
 #[inline(always)]
-fn dot_block<const R: usize>(a: &[[f32; R]], w: &[[f32; LANES]], bias: &[f32; LANES]) -> [[f32; LANES]; R] {
+fn dot_block<const R: usize>(
+    a: &[[f32; R]],
+    w: &[[f32; LANES]],
+    bias: &[f32; LANES],
+) -> [[f32; LANES]; R] {
     let mut acc = [*bias; R];
     for (ak, wk) in a.iter().zip(w) {
         for r in 0..R {
@@ -195,7 +233,14 @@ mod tests {
     use crate::ops::padded_extent;
 
     /// The textbook convolution, one output at a time.
-    pub fn reference(win: &Window, in_c: usize, out_c: usize, input: &[f32], filter: &[f32], bias: &[f32]) -> Vec<f32> {
+    pub fn reference(
+        win: &Window,
+        in_c: usize,
+        out_c: usize,
+        input: &[f32],
+        filter: &[f32],
+        bias: &[f32],
+    ) -> Vec<f32> {
         let mut out = vec![0.0; win.out_h * win.out_w * out_c];
         for oy in 0..win.out_h {
             for ox in 0..win.out_w {
@@ -203,7 +248,9 @@ mod tests {
                     let mut s = bias[co];
                     for ky in 0..win.kh {
                         for kx in 0..win.kw {
-                            let (Some(iy), Some(ix)) = (win.in_y(oy, ky), win.in_x(ox, kx)) else { continue };
+                            let (Some(iy), Some(ix)) = (win.in_y(oy, ky), win.in_x(ox, kx)) else {
+                                continue;
+                            };
                             for ci in 0..in_c {
                                 s += input[(iy * win.in_w + ix) * in_c + ci]
                                     * filter[((co * win.kh + ky) * win.kw + kx) * in_c + ci];
@@ -250,9 +297,14 @@ mod tests {
 
     #[test]
     fn packed_convolution_matches_the_textbook_one_for_every_geometry() {
-        for (k, stride, dil, same, in_c, out_c) in
-            [(1, 1, 1, false, 5, 3), (1, 1, 1, true, 16, 28), (3, 1, 1, true, 3, 9), (5, 2, 1, true, 3, 24), (3, 2, 2, false, 4, 17), (2, 2, 1, true, 6, 1)]
-        {
+        for (k, stride, dil, same, in_c, out_c) in [
+            (1, 1, 1, false, 5, 3),
+            (1, 1, 1, true, 16, 28),
+            (3, 1, 1, true, 3, 9),
+            (5, 2, 1, true, 3, 24),
+            (3, 2, 2, false, 4, 17),
+            (2, 2, 1, true, 6, 1),
+        ] {
             let win = window(11, 9, k, stride, dil, same);
             let input = values(11 * 9 * in_c, 1);
             let filter = values(out_c * k * k * in_c, 2);
@@ -262,8 +314,15 @@ mod tests {
             let mut scratch = vec![0.0; conv.scratch_len()];
             conv.run(&input, &mut out, &mut scratch);
             let want = reference(&win, in_c, out_c, &input, &filter, &bias);
-            let worst = out.iter().zip(&want).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max);
-            assert!(worst < 1e-4, "k{k} s{stride} d{dil} same {same}: off by {worst}");
+            let worst = out
+                .iter()
+                .zip(&want)
+                .map(|(a, b)| (a - b).abs())
+                .fold(0.0, f32::max);
+            assert!(
+                worst < 1e-4,
+                "k{k} s{stride} d{dil} same {same}: off by {worst}"
+            );
         }
     }
 

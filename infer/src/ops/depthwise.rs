@@ -16,7 +16,13 @@ pub struct Depthwise {
 
 impl Depthwise {
     /// The caller has checked the lengths (`filter` `kh·kw·C`, `bias` `C` or none).
-    pub fn new(win: Window, channels: usize, filter: &[f32], bias: Option<&[f32]>, act: Activation) -> Self {
+    pub fn new(
+        win: Window,
+        channels: usize,
+        filter: &[f32],
+        bias: Option<&[f32]>,
+        act: Activation,
+    ) -> Self {
         Depthwise {
             win,
             channels,
@@ -78,8 +84,12 @@ mod tests {
                 pad_top,
                 pad_left,
             };
-            let input: Vec<f32> = (0..h * w * c).map(|i| ((i * 7) % 11) as f32 - 5.0).collect();
-            let filter: Vec<f32> = (0..k * k * c).map(|i| ((i * 5) % 7) as f32 / 7.0 - 0.5).collect();
+            let input: Vec<f32> = (0..h * w * c)
+                .map(|i| ((i * 7) % 11) as f32 - 5.0)
+                .collect();
+            let filter: Vec<f32> = (0..k * k * c)
+                .map(|i| ((i * 5) % 7) as f32 / 7.0 - 0.5)
+                .collect();
             let bias = [0.5, -0.25, 1.0];
             let dw = Depthwise::new(win, c, &filter, Some(&bias), Activation::None);
             let mut out = vec![0.0; out_h * out_w * c];
@@ -91,12 +101,16 @@ mod tests {
                         for ky in 0..k {
                             for kx in 0..k {
                                 if let (Some(iy), Some(ix)) = (win.in_y(oy, ky), win.in_x(ox, kx)) {
-                                    s += input[(iy * w + ix) * c + ch] * filter[(ky * k + kx) * c + ch];
+                                    s += input[(iy * w + ix) * c + ch]
+                                        * filter[(ky * k + kx) * c + ch];
                                 }
                             }
                         }
                         let got = out[(oy * out_w + ox) * c + ch];
-                        assert!((got - s).abs() < 1e-5, "k{k} s{stride} at {oy},{ox},{ch}: {got} vs {s}");
+                        assert!(
+                            (got - s).abs() < 1e-5,
+                            "k{k} s{stride} at {oy},{ox},{ch}: {got} vs {s}"
+                        );
                     }
                 }
             }

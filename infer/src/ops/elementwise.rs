@@ -25,9 +25,16 @@ enum Broadcast {
     /// Same shape.
     Same,
     /// One operand holds one value per channel (`[.., 1, C]`), the other the full shape.
-    Channel { per_channel_is_b: bool, channels: usize },
+    Channel {
+        per_channel_is_b: bool,
+        channels: usize,
+    },
     /// Anything else: per-axis strides (0 on broadcast axes) over a 4-D output.
-    General { out: [usize; 4], a: [usize; 4], b: [usize; 4] },
+    General {
+        out: [usize; 4],
+        a: [usize; 4],
+        b: [usize; 4],
+    },
 }
 
 pub struct Binary {
@@ -60,7 +67,12 @@ fn strides(shape: [usize; 4]) -> [usize; 4] {
 impl Binary {
     /// The output shape of broadcasting `a` with `b`, and the kernel; `None` if they do not
     /// broadcast (an axis differs and neither is 1) or have more than 4 axes.
-    pub fn new(kind: BinaryKind, a: &[usize], b: &[usize], act: Activation) -> Option<(Self, Vec<usize>)> {
+    pub fn new(
+        kind: BinaryKind,
+        a: &[usize],
+        b: &[usize],
+        act: Activation,
+    ) -> Option<(Self, Vec<usize>)> {
         let (a4, b4) = (four(a)?, four(b)?);
         let mut out = [0; 4];
         for i in 0..4 {
@@ -75,14 +87,31 @@ impl Binary {
         let broadcast = if a4 == b4 {
             Broadcast::Same
         } else if a4 == out && is_channel(b4) {
-            Broadcast::Channel { per_channel_is_b: true, channels: out[3] }
+            Broadcast::Channel {
+                per_channel_is_b: true,
+                channels: out[3],
+            }
         } else if b4 == out && is_channel(a4) {
-            Broadcast::Channel { per_channel_is_b: false, channels: out[3] }
+            Broadcast::Channel {
+                per_channel_is_b: false,
+                channels: out[3],
+            }
         } else {
-            Broadcast::General { out, a: strides(a4), b: strides(b4) }
+            Broadcast::General {
+                out,
+                a: strides(a4),
+                b: strides(b4),
+            }
         };
         let rank = a.len().max(b.len());
-        Some((Binary { kind, broadcast, act }, out[4 - rank..].to_vec()))
+        Some((
+            Binary {
+                kind,
+                broadcast,
+                act,
+            },
+            out[4 - rank..].to_vec(),
+        ))
     }
 
     pub fn run(&self, a: &[f32], b: &[f32], out: &mut [f32]) {
@@ -93,16 +122,26 @@ impl Binary {
                     *o = act.apply(k.apply(x, y));
                 }
             }
-            &Broadcast::Channel { per_channel_is_b, channels } => {
+            &Broadcast::Channel {
+                per_channel_is_b,
+                channels,
+            } => {
                 let (full, per) = if per_channel_is_b { (a, b) } else { (b, a) };
-                for (o_px, f_px) in out.chunks_exact_mut(channels).zip(full.chunks_exact(channels)) {
+                for (o_px, f_px) in out
+                    .chunks_exact_mut(channels)
+                    .zip(full.chunks_exact(channels))
+                {
                     for ((o, &x), &y) in o_px.iter_mut().zip(f_px).zip(per) {
                         // Both operations commute, so the operand order does not matter.
                         *o = act.apply(k.apply(x, y));
                     }
                 }
             }
-            Broadcast::General { out: shape, a: sa, b: sb } => {
+            Broadcast::General {
+                out: shape,
+                a: sa,
+                b: sb,
+            } => {
                 let mut i = 0;
                 for n in 0..shape[0] {
                     for h in 0..shape[1] {
@@ -143,14 +182,26 @@ mod tests {
 
     #[test]
     fn a_per_channel_scale_multiplies_every_pixel() {
-        let (mul, shape) = Binary::new(BinaryKind::Mul, &[1, 2, 2, 3], &[1, 1, 1, 3], Activation::None).unwrap();
+        let (mul, shape) = Binary::new(
+            BinaryKind::Mul,
+            &[1, 2, 2, 3],
+            &[1, 1, 1, 3],
+            Activation::None,
+        )
+        .unwrap();
         assert_eq!(shape, vec![1, 2, 2, 3]);
         let a: Vec<f32> = (0..12).map(|i| i as f32).collect();
         let mut out = vec![0.0; 12];
         mul.run(&a, &[1.0, 10.0, 100.0], &mut out);
         assert_eq!(&out[..6], &[0.0, 10.0, 200.0, 3.0, 40.0, 500.0]);
         // The other way round gives the same.
-        let (mul, _) = Binary::new(BinaryKind::Mul, &[1, 1, 1, 3], &[1, 2, 2, 3], Activation::None).unwrap();
+        let (mul, _) = Binary::new(
+            BinaryKind::Mul,
+            &[1, 1, 1, 3],
+            &[1, 2, 2, 3],
+            Activation::None,
+        )
+        .unwrap();
         let mut again = vec![0.0; 12];
         mul.run(&[1.0, 10.0, 100.0], &a, &mut again);
         assert_eq!(out, again);
@@ -158,7 +209,8 @@ mod tests {
 
     #[test]
     fn general_broadcast_adds_a_column_to_a_row() {
-        let (add, shape) = Binary::new(BinaryKind::Add, &[2, 1], &[1, 3], Activation::Relu).unwrap();
+        let (add, shape) =
+            Binary::new(BinaryKind::Add, &[2, 1], &[1, 3], Activation::Relu).unwrap();
         assert_eq!(shape, vec![2, 3]);
         let mut out = vec![0.0; 6];
         add.run(&[10.0, -10.0], &[1.0, 2.0, 3.0], &mut out);
@@ -167,6 +219,14 @@ mod tests {
 
     #[test]
     fn mismatched_shapes_do_not_broadcast() {
-        assert!(Binary::new(BinaryKind::Add, &[1, 4, 4, 3], &[1, 4, 4, 2], Activation::None).is_none());
+        assert!(
+            Binary::new(
+                BinaryKind::Add,
+                &[1, 4, 4, 3],
+                &[1, 4, 4, 2],
+                Activation::None
+            )
+            .is_none()
+        );
     }
 }

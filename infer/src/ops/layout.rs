@@ -51,7 +51,11 @@ mod tests {
 
     #[test]
     fn channel_padding_appends_zero_channels() {
-        let pad = Pad { in_shape: [1, 1, 2, 2], before: [0; 4], out_shape: [1, 1, 2, 3] };
+        let pad = Pad {
+            in_shape: [1, 1, 2, 2],
+            before: [0; 4],
+            out_shape: [1, 1, 2, 3],
+        };
         let mut out = vec![9.0; 6];
         pad.run(&[1.0, 2.0, 3.0, 4.0], &mut out);
         assert_eq!(out, vec![1.0, 2.0, 0.0, 3.0, 4.0, 0.0]);
@@ -59,7 +63,11 @@ mod tests {
 
     #[test]
     fn spatial_padding_surrounds_with_zeros() {
-        let pad = Pad { in_shape: [1, 1, 1, 1], before: [0, 1, 1, 0], out_shape: [1, 3, 3, 1] };
+        let pad = Pad {
+            in_shape: [1, 1, 1, 1],
+            before: [0, 1, 1, 0],
+            out_shape: [1, 3, 3, 1],
+        };
         let mut out = vec![9.0; 9];
         pad.run(&[5.0], &mut out);
         assert_eq!(out, vec![0.0, 0.0, 0.0, 0.0, 5.0, 0.0, 0.0, 0.0, 0.0]);
@@ -68,7 +76,10 @@ mod tests {
     #[test]
     fn concatenation_interleaves_along_the_axis() {
         // [1,2,1] ++ [1,2,2] along axis 2 -> [1,2,3]
-        let cat = Concat { outer: 2, inner: vec![1, 2] };
+        let cat = Concat {
+            outer: 2,
+            inner: vec![1, 2],
+        };
         let mut out = vec![0.0; 6];
         cat.run(&[&[1.0, 2.0], &[10.0, 11.0, 20.0, 21.0]], &mut out);
         assert_eq!(out, vec![1.0, 10.0, 11.0, 2.0, 20.0, 21.0]);

@@ -53,7 +53,9 @@ impl Activation {
             Activation::Relu => xs.iter_mut().for_each(|x| *x = x.max(0.0)),
             Activation::ReluN1To1 => xs.iter_mut().for_each(|x| *x = x.clamp(-1.0, 1.0)),
             Activation::Relu6 => xs.iter_mut().for_each(|x| *x = x.clamp(0.0, 6.0)),
-            Activation::HardSwish => xs.iter_mut().for_each(|x| *x = Activation::HardSwish.apply(*x)),
+            Activation::HardSwish => xs
+                .iter_mut()
+                .for_each(|x| *x = Activation::HardSwish.apply(*x)),
         }
     }
 }
@@ -61,12 +63,22 @@ impl Activation {
 /// TFLite's padding rule for one spatial axis: the output size and the padding before the
 /// first input element. `same` pads so that `out = ceil(in / stride)`; otherwise (VALID) only
 /// whole windows count.
-pub fn padded_extent(input: usize, kernel: usize, stride: usize, dilation: usize, same: bool) -> Option<(usize, usize)> {
+pub fn padded_extent(
+    input: usize,
+    kernel: usize,
+    stride: usize,
+    dilation: usize,
+    same: bool,
+) -> Option<(usize, usize)> {
     if stride == 0 || dilation == 0 || kernel == 0 {
         return None;
     }
     let effective = (kernel - 1).checked_mul(dilation)? + 1;
-    let out = if same { input.div_ceil(stride) } else { (input + 1).checked_sub(effective)?.div_ceil(stride) };
+    let out = if same {
+        input.div_ceil(stride)
+    } else {
+        (input + 1).checked_sub(effective)?.div_ceil(stride)
+    };
     let needed = (out.max(1) - 1) * stride + effective;
     let total = needed.saturating_sub(input);
     Some((out, total / 2))
@@ -116,7 +128,14 @@ mod tests {
 
     #[test]
     fn hard_swish_matches_its_definition() {
-        for (x, y) in [(-4.0, 0.0), (-3.0, 0.0), (0.0, 0.0), (1.0, 1.0 * 4.0 / 6.0), (3.0, 3.0), (5.0, 5.0)] {
+        for (x, y) in [
+            (-4.0, 0.0),
+            (-3.0, 0.0),
+            (0.0, 0.0),
+            (1.0, 1.0 * 4.0 / 6.0),
+            (3.0, 3.0),
+            (5.0, 5.0),
+        ] {
             assert!((Activation::HardSwish.apply(x) - y).abs() < 1e-6, "{x}");
         }
     }

@@ -58,7 +58,15 @@ impl Pool {
 mod tests {
     use super::*;
 
-    fn win(in_h: usize, in_w: usize, out_h: usize, out_w: usize, k: usize, s: usize, pad: usize) -> Window {
+    fn win(
+        in_h: usize,
+        in_w: usize,
+        out_h: usize,
+        out_w: usize,
+        k: usize,
+        s: usize,
+        pad: usize,
+    ) -> Window {
         Window {
             in_h,
             in_w,
@@ -78,7 +86,12 @@ mod tests {
     #[test]
     fn max_pool_takes_the_largest_of_each_window() {
         let input: Vec<f32> = (0..16).map(|i| i as f32).collect(); // 4x4x1
-        let pool = Pool { kind: Kind::Max, win: win(4, 4, 2, 2, 2, 2, 0), channels: 1, act: Activation::None };
+        let pool = Pool {
+            kind: Kind::Max,
+            win: win(4, 4, 2, 2, 2, 2, 0),
+            channels: 1,
+            act: Activation::None,
+        };
         let mut out = [0.0; 4];
         pool.run(&input, &mut out);
         assert_eq!(out, [5.0, 7.0, 13.0, 15.0]);
@@ -88,7 +101,12 @@ mod tests {
     fn average_pool_ignores_the_padding() {
         // 3x3 window, stride 1, SAME on a 2x2 input: every window holds all 4 values.
         let input = [1.0, 2.0, 3.0, 6.0];
-        let pool = Pool { kind: Kind::Average, win: win(2, 2, 2, 2, 3, 1, 1), channels: 1, act: Activation::None };
+        let pool = Pool {
+            kind: Kind::Average,
+            win: win(2, 2, 2, 2, 3, 1, 1),
+            channels: 1,
+            act: Activation::None,
+        };
         let mut out = [0.0; 4];
         pool.run(&input, &mut out);
         assert_eq!(out, [3.0; 4]);
@@ -96,11 +114,21 @@ mod tests {
 
     #[test]
     fn global_average_is_the_channel_mean() {
-        let input: Vec<f32> = (0..8 * 8 * 2).map(|i| if i % 2 == 0 { 1.0 } else { i as f32 }).collect();
-        let pool = Pool { kind: Kind::Average, win: win(8, 8, 1, 1, 8, 8, 0), channels: 2, act: Activation::None };
+        let input: Vec<f32> = (0..8 * 8 * 2)
+            .map(|i| if i % 2 == 0 { 1.0 } else { i as f32 })
+            .collect();
+        let pool = Pool {
+            kind: Kind::Average,
+            win: win(8, 8, 1, 1, 8, 8, 0),
+            channels: 2,
+            act: Activation::None,
+        };
         let mut out = [0.0; 2];
         pool.run(&input, &mut out);
         assert_eq!(out[0], 1.0);
-        assert_eq!(out[1], (0..64).map(|p| (2 * p + 1) as f32).sum::<f32>() / 64.0);
+        assert_eq!(
+            out[1],
+            (0..64).map(|p| (2 * p + 1) as f32).sum::<f32>() / 64.0
+        );
     }
 }

@@ -19,11 +19,19 @@ pub fn taps(input: usize, output: usize, align_corners: bool, half_pixel: bool) 
     };
     (0..output)
         .map(|o| {
-            let v = if half_pixel { (o as f32 + 0.5) * scale - 0.5 } else { o as f32 * scale };
+            let v = if half_pixel {
+                (o as f32 + 0.5) * scale - 0.5
+            } else {
+                o as f32 * scale
+            };
             let floor = v.floor();
             let lo = (floor.max(0.0) as usize).min(input - 1);
             let hi = (v.ceil().max(0.0) as usize).min(input - 1);
-            Tap { lo, hi, frac: v - lo as f32 }
+            Tap {
+                lo,
+                hi,
+                frac: v - lo as f32,
+            }
         })
         .collect()
 }
@@ -45,10 +53,21 @@ impl Resize {
             let fy = ty.frac;
             for (tx, o) in self.xs.iter().zip(out_row.chunks_exact_mut(c)) {
                 let fx = tx.frac;
-                let (tl, tr) = (&top[tx.lo * c..(tx.lo + 1) * c], &top[tx.hi * c..(tx.hi + 1) * c]);
-                let (bl, br) = (&bottom[tx.lo * c..(tx.lo + 1) * c], &bottom[tx.hi * c..(tx.hi + 1) * c]);
+                let (tl, tr) = (
+                    &top[tx.lo * c..(tx.lo + 1) * c],
+                    &top[tx.hi * c..(tx.hi + 1) * c],
+                );
+                let (bl, br) = (
+                    &bottom[tx.lo * c..(tx.lo + 1) * c],
+                    &bottom[tx.hi * c..(tx.hi + 1) * c],
+                );
                 // TFLite's weighting: (1-fy)(1-fx)·tl + (1-fy)fx·tr + fy(1-fx)·bl + fy·fx·br.
-                let (w00, w01, w10, w11) = ((1.0 - fy) * (1.0 - fx), (1.0 - fy) * fx, fy * (1.0 - fx), fy * fx);
+                let (w00, w01, w10, w11) = (
+                    (1.0 - fy) * (1.0 - fx),
+                    (1.0 - fy) * fx,
+                    fy * (1.0 - fx),
+                    fy * fx,
+                );
                 for i in 0..c {
                     o[i] = tl[i] * w00 + tr[i] * w01 + bl[i] * w10 + br[i] * w11;
                 }
@@ -69,7 +88,12 @@ mod tests {
         assert_eq!((t[1].lo, t[1].hi, t[1].frac), (0, 1, 0.25));
         assert_eq!((t[2].lo, t[2].hi, t[2].frac), (0, 1, 0.75));
         assert_eq!((t[3].lo, t[3].hi), (1, 1));
-        let r = Resize { in_w: 2, channels: 1, ys: taps(1, 1, false, true), xs: t };
+        let r = Resize {
+            in_w: 2,
+            channels: 1,
+            ys: taps(1, 1, false, true),
+            xs: t,
+        };
         let mut out = [0.0; 4];
         r.run(&[0.0, 4.0], &mut out);
         assert_eq!(out, [0.0, 1.0, 3.0, 4.0]);

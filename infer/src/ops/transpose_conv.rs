@@ -36,7 +36,11 @@ pub struct Params {
 
 impl Params {
     pub fn parse(options: &[u8]) -> Option<Params> {
-        let int = |i: usize| -> Option<i32> { Some(i32::from_le_bytes(options.get(4 * i..4 * i + 4)?.try_into().ok()?)) };
+        let int = |i: usize| -> Option<i32> {
+            Some(i32::from_le_bytes(
+                options.get(4 * i..4 * i + 4)?.try_into().ok()?,
+            ))
+        };
         let same = match int(0)? {
             1 => true,
             2 => false,
@@ -44,12 +48,20 @@ impl Params {
         };
         let stride_w = usize::try_from(int(1)?).ok().filter(|&s| s > 0)?;
         let stride_h = usize::try_from(int(2)?).ok().filter(|&s| s > 0)?;
-        Some(Params { same, stride_w, stride_h })
+        Some(Params {
+            same,
+            stride_w,
+            stride_h,
+        })
     }
 
     /// (output size, padding before) along one axis.
     pub fn extent(input: usize, kernel: usize, stride: usize, same: bool) -> (usize, usize) {
-        let total = if same { (kernel as isize - ((input as isize - 1) % stride as isize) - 1).max(0) as usize } else { 0 };
+        let total = if same {
+            (kernel as isize - ((input as isize - 1) % stride as isize) - 1).max(0) as usize
+        } else {
+            0
+        };
         (stride * (input - 1) + kernel - total, total / 2)
     }
 }
@@ -96,15 +108,21 @@ impl TransposeConv {
             for ix in 0..self.in_w {
                 let x = &input[(iy * self.in_w + ix) * k..(iy * self.in_w + ix + 1) * k];
                 for fy in 0..self.kh {
-                    let Some(oy) = (iy * self.stride_h + fy).checked_sub(self.pad_top).filter(|&y| y < self.out_h) else {
+                    let Some(oy) = (iy * self.stride_h + fy)
+                        .checked_sub(self.pad_top)
+                        .filter(|&y| y < self.out_h)
+                    else {
                         continue;
                     };
                     for fx in 0..self.kw {
-                        let Some(ox) = (ix * self.stride_w + fx).checked_sub(self.pad_left).filter(|&v| v < self.out_w)
+                        let Some(ox) = (ix * self.stride_w + fx)
+                            .checked_sub(self.pad_left)
+                            .filter(|&v| v < self.out_w)
                         else {
                             continue;
                         };
-                        let o = &mut out[(oy * self.out_w + ox) * self.out_c..(oy * self.out_w + ox + 1) * self.out_c];
+                        let o = &mut out[(oy * self.out_w + ox) * self.out_c
+                            ..(oy * self.out_w + ox + 1) * self.out_c];
                         for (co, acc) in o.iter_mut().enumerate() {
                             let at = ((co * self.kh + fy) * self.kw + fx) * k;
                             *acc += dot(x, &self.filter[at..at + k]);
@@ -138,7 +156,14 @@ mod tests {
     #[test]
     fn options_are_padding_then_stride_width_then_height() {
         let bytes = [1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0];
-        assert_eq!(Params::parse(&bytes), Some(Params { same: true, stride_w: 2, stride_h: 3 }));
+        assert_eq!(
+            Params::parse(&bytes),
+            Some(Params {
+                same: true,
+                stride_w: 2,
+                stride_h: 3
+            })
+        );
         assert_eq!(Params::parse(&bytes[..8]), None);
         assert_eq!(Params::parse(&[0; 12]), None);
     }
@@ -147,7 +172,11 @@ mod tests {
     fn a_two_by_two_stride_two_kernel_tiles_without_overlap() {
         // One input channel, 2x2 input, 2x2 kernel [1,2;3,4], bias 10: each input pixel
         // becomes a 2x2 block scaled by it.
-        let p = Params { same: true, stride_w: 2, stride_h: 2 };
+        let p = Params {
+            same: true,
+            stride_w: 2,
+            stride_h: 2,
+        };
         let t = TransposeConv::new((2, 2, 1), (2, 2, 1), p, &[1.0, 2.0, 3.0, 4.0], &[10.0]);
         assert_eq!((t.out_h, t.out_w, t.pad_top), (4, 4, 0));
         let mut out = vec![0.0; 16];
@@ -160,7 +189,11 @@ mod tests {
     fn overlapping_kernels_add_up_and_same_padding_trims() {
         // 3-tap kernel of ones at stride 2 on [1, 1]: SAME pads 3-1-1 = 1 in total, none
         // before; full output would be [1,1,2,1,1], trimmed to 4: [1,1,2,1].
-        let p = Params { same: true, stride_w: 2, stride_h: 1 };
+        let p = Params {
+            same: true,
+            stride_w: 2,
+            stride_h: 1,
+        };
         let t = TransposeConv::new((1, 2, 1), (1, 3, 1), p, &[1.0; 3], &[0.0]);
         assert_eq!(t.out_w, 4);
         let mut out = vec![0.0; 4];

@@ -23,19 +23,31 @@ fn skip_or_fail(what: String) {
 /// A model file's bytes: from `$SMP_MODELS_DIR/<file>`, else from the npm package under the
 /// workspace's `node_modules/@mediapipe/`. `None` (after saying so) when neither exists.
 pub fn model_bytes(file: &str) -> Option<Vec<u8>> {
-    let package = if file == FACE_MODEL { "face_detection" } else { "selfie_segmentation" };
+    let package = if file == FACE_MODEL {
+        "face_detection"
+    } else {
+        "selfie_segmentation"
+    };
     let mut candidates = Vec::new();
     if let Some(dir) = std::env::var_os("SMP_MODELS_DIR") {
         candidates.push(PathBuf::from(dir).join(file));
     }
-    candidates.push(workspace().join("node_modules/@mediapipe").join(package).join(file));
+    candidates.push(
+        workspace()
+            .join("node_modules/@mediapipe")
+            .join(package)
+            .join(file),
+    );
     for path in &candidates {
         if let Ok(bytes) = std::fs::read(path) {
             return Some(bytes);
         }
     }
     let tried: Vec<String> = candidates.iter().map(|p| p.display().to_string()).collect();
-    skip_or_fail(format!("no model file {file} (looked at {})", tried.join(", ")));
+    skip_or_fail(format!(
+        "no model file {file} (looked at {})",
+        tried.join(", ")
+    ));
     None
 }
 
@@ -65,12 +77,24 @@ pub struct Photo {
 pub fn load_jpeg(path: &Path) -> Photo {
     let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let mut decoder = jpeg_decoder::Decoder::new(std::io::BufReader::new(file));
-    let pixels = decoder.decode().unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let pixels = decoder
+        .decode()
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let info = decoder.info().expect("decoded");
     let rgba: Vec<u8> = match info.pixel_format {
-        jpeg_decoder::PixelFormat::RGB24 => pixels.chunks_exact(3).flat_map(|p| [p[0], p[1], p[2], 255]).collect(),
+        jpeg_decoder::PixelFormat::RGB24 => pixels
+            .chunks_exact(3)
+            .flat_map(|p| [p[0], p[1], p[2], 255])
+            .collect(),
         jpeg_decoder::PixelFormat::L8 => pixels.iter().flat_map(|&l| [l, l, l, 255]).collect(),
-        other => panic!("{}: unsupported JPEG pixel format {other:?}", path.display()),
+        other => panic!(
+            "{}: unsupported JPEG pixel format {other:?}",
+            path.display()
+        ),
     };
-    Photo { width: info.width as u32, height: info.height as u32, rgba }
+    Photo {
+        width: info.width as u32,
+        height: info.height as u32,
+        rgba,
+    }
 }
