@@ -19,6 +19,9 @@ const MAX_MASK_PIXELS: u64 = 64 << 20;
 pub struct Models {
     face: FaceDetector,
     person: PersonSegmenter,
+    /// A photo kept in wasm memory by `setPhoto` (RGBA, width, height): handing a 12-MP photo
+    /// in copies 48 MB each call, so a search over several quarter turns copies it once.
+    photo: Option<(Vec<u8>, u32, u32)>,
 }
 
 fn js(e: crate::Error) -> JsError {
@@ -34,6 +37,7 @@ impl Models {
         Ok(Models {
             face: FaceDetector::new(face).map_err(js)?,
             person: PersonSegmenter::new(person).map_err(js)?,
+            photo: None,
         })
     }
 
@@ -47,6 +51,38 @@ impl Models {
     #[wasm_bindgen(js_name = setMinFaceScore)]
     pub fn set_min_face_score(&mut self, score: f32) {
         self.face.min_score = score;
+    }
+
+    /// Keeps a copy of an RGBA photo for `photoFaces` and `photoPerson` (checked here).
+    #[wasm_bindgen(js_name = setPhoto)]
+    pub fn set_photo(&mut self, rgba: Vec<u8>, width: u32, height: u32) -> Result<(), JsError> {
+        crate::image::Rgba::new(&rgba, width, height).map_err(js)?;
+        self.photo = Some((rgba, width, height));
+        Ok(())
+    }
+
+    /// `faces` on the photo kept by `setPhoto`.
+    #[wasm_bindgen(js_name = photoFaces)]
+    pub fn photo_faces(&mut self, quarter_turns: u32) -> Result<Vec<f32>, JsError> {
+        let photo = self
+            .photo
+            .take()
+            .ok_or_else(|| JsError::new("no photo: call setPhoto first"))?;
+        let rows = self.faces(&photo.0, photo.1, photo.2, quarter_turns);
+        self.photo = Some(photo);
+        rows
+    }
+
+    /// `person` on the photo kept by `setPhoto`.
+    #[wasm_bindgen(js_name = photoPerson)]
+    pub fn photo_person(&mut self, mask_width: u32, mask_height: u32) -> Result<Vec<u8>, JsError> {
+        let photo = self
+            .photo
+            .take()
+            .ok_or_else(|| JsError::new("no photo: call setPhoto first"))?;
+        let mask = self.person(&photo.0, photo.1, photo.2, mask_width, mask_height);
+        self.photo = Some(photo);
+        mask
     }
 
     /// Faces in an RGBA photo, best first, as rows of [`FACE_ROW`] floats in the photo's
